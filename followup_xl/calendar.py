@@ -1,0 +1,267 @@
+"""Working-day calendars: public holidays + extra closures + a weekend, WORKDAY.INTL style.
+
+A `WorkCalendar` wraps a numpy business-day calendar, so one date and a million dates go
+through the same code. Calendars are cached: building the holidays takes ~0.1 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any, Iterable
+
+import holidays as holidays_lib
+import numpy as np
+
+from .errors import CalendarError, quote
+
+# WORKDAY.INTL weekend numbers -> mask (Monday..Sunday, 1 = day off).
+WEEKEND_CODES: dict[int, str] = {
+    1: "0000011", 2: "1000001", 3: "1100000", 4: "0110000", 5: "0011000", 6: "0001100",
+    7: "0000110", 11: "0000001", 12: "1000000", 13: "0100000", 14: "0010000",
+    15: "0001000", 16: "0000100", 17: "0000010",
+}
+DEFAULT_WEEKEND = WEEKEND_CODES[1]
+
+# Holidays are computed for these years; outside them only the weekend applies.
+HOLIDAY_YEARS = (1900, 2200)
+_DAY = np.timedelta64(1, "D")
+
+
+def _holiday_entity(country: str, subdivision: str | None, years: Iterable[int] = ()):
+    try:
+        return holidays_lib.country_holidays(country, subdiv=subdivision, years=years)
+    except NotImplementedError:
+        if subdivision and country in holidays_lib.list_supported_countries():
+            raise CalendarError(
+                f"Unknown subdivision {quote(subdivision)} for country {country}: "
+                f"use one of {', '.join(holidays_lib.list_supported_countries()[country][:8])}, ... "
+                "or leave it blank."
+            ) from None
+        raise CalendarError(
+            f"Unknown country code {quote(country)}: use a two-letter ISO code such as US, GB, DE or IL."
+        ) from None
+
+
+def normalize_country(country: Any) -> str:
+    text = "" if country is None else str(country).strip().upper()
+    return text or "US"
+
+
+def normalize_subdivision(subdivision: Any) -> str | None:
+    if subdivision is None:
+        return None
+    if isinstance(subdivision, float) and subdivision.is_integer():
+        subdivision = int(subdivision)  # e.g. a French departement typed as a number
+    text = str(subdivision).strip()
+    return text.upper() if text else None
+
+
+@lru_cache(maxsize=None)
+def country_weekend(country: str) -> str:
+    """The country's own weekend as a mask (Friday-Saturday in Israel, for example)."""
+    entity = _holiday_entity(normalize_country(country), None)
+    days = getattr(entity, "weekend", None) or {5, 6}
+    return "".join("1" if d in days else "0" for d in range(7))
+
+
+def parse_weekend(value: Any, country: str | None = None) -> str:
+    """A weekend in any form WORKDAY.INTL accepts (1-7, 11-17, 7-character mask) as a mask.
+
+    Blank means the country's own weekend.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return country_weekend(normalize_country(country))
+    if isinstance(value, bool):
+        raise CalendarError(f"Weekend {value} is not valid: use 1-7, 11-17 or a mask like 0000011.")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if float(value).is_integer() and int(value) in WEEKEND_CODES:
+            return WEEKEND_CODES[int(value)]
+        raise CalendarError(
+            f"Weekend number {quote(value)} is not valid: use 1-7 or 11-17 as in WORKDAY.INTL, "
+            "or a 7-character mask like 0000011."
+        )
+    text = str(value).strip()
+    if len(text) != 7 or set(text) - {"0", "1"}:
+        if text.isdigit() and int(text) in WEEKEND_CODES and len(text) <= 2:
+            return WEEKEND_CODES[int(text)]
+        raise CalendarError(
+            f"Weekend {quote(text)} is not valid: a mask has exactly 7 characters of 0 and 1, "
+            "Monday first, 1 = day off (0000011 = Saturday and Sunday)."
+        )
+    if text == "1111111":
+        raise CalendarError("Weekend '1111111' is not valid: it leaves no working day in the week.")
+    return text
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]").item()
+    raise TypeError(f"expected a date, got {type(value).__name__}")
+
+
+def _years_of(days: np.ndarray) -> tuple[int, int] | None:
+    valid = days[~np.isnat(days)]
+    if valid.size == 0:
+        return None
+    lo, hi = valid.min(), valid.max()
+    return (lo.astype("datetime64[Y]").astype(int) + 1970, hi.astype("datetime64[Y]").astype(int) + 1970)
+
+
+class WorkCalendar:
+    """Public holidays of a country/subdivision + extra dates + a weekend mask."""
+
+    def __init__(self, country: Any = "US", subdivision: Any = None, weekend: Any = None,
+                 extra: Iterable[Any] = ()):
+        self.country = normalize_country(country)
+        self.subdivision = normalize_subdivision(subdivision)
+        self._entity = _holiday_entity(self.country, self.subdivision)  # validates both codes
+        self.weekend = parse_weekend(weekend, self.country)
+        self.extra: frozenset[dt.date] = frozenset(_to_date(d) for d in extra)
+        self._weekmask = "".join("0" if c == "1" else "1" for c in self.weekend)
+        self._covered: tuple[int, int] | None = None
+        self._cal: np.busdaycalendar | None = None
+
+    def __repr__(self) -> str:
+        sub = f"-{self.subdivision}" if self.subdivision else ""
+        return f"WorkCalendar({self.country}{sub}, weekend={self.weekend}, extra={len(self.extra)})"
+
+    # ----------------------------------------------------------------- holidays
+    def public_holidays(self, first_year: int, last_year: int | None = None) -> dict[dt.date, str]:
+        """The country's public holidays over the years, date -> name, sorted by date."""
+        last_year = first_year if last_year is None else last_year
+        lo, hi = max(first_year, HOLIDAY_YEARS[0]), min(last_year, HOLIDAY_YEARS[1])
+        if lo > hi:
+            return {}
+        entity = _holiday_entity(self.country, self.subdivision, range(lo, hi + 1))
+        return dict(sorted(entity.items()))
+
+    def _busdaycal(self, lo_year: int, hi_year: int) -> np.busdaycalendar:
+        """The numpy calendar, covering at least the years lo..hi (grown on demand)."""
+        if self._covered and self._covered[0] <= lo_year and hi_year <= self._covered[1]:
+            return self._cal
+        if self._covered:
+            lo_year, hi_year = min(lo_year, self._covered[0]), max(hi_year, self._covered[1])
+        lo_year, hi_year = lo_year - 1, hi_year + 2
+        days = set(self.public_holidays(lo_year, hi_year)) | self.extra
+        self._cal = np.busdaycalendar(
+            weekmask=self._weekmask,
+            holidays=np.array(sorted(days), dtype="datetime64[D]"),
+        )
+        self._covered = (lo_year, hi_year)
+        return self._cal
+
+    def _cal_for(self, *arrays: np.ndarray, spread_days: int = 0) -> np.busdaycalendar:
+        spans = [s for s in (_years_of(a) for a in arrays) if s]
+        if not spans:
+            return self._busdaycal(2000, 2000)
+        lo = min(s[0] for s in spans)
+        hi = max(s[1] for s in spans)
+        spread_years = spread_days // 250 + 1
+        return self._busdaycal(lo - spread_years, hi + spread_years)
+
+    # ----------------------------------------------------------------- vector API
+    def is_workday_many(self, days: np.ndarray) -> np.ndarray:
+        days = np.asarray(days, dtype="datetime64[D]")
+        cal = self._cal_for(days)
+        out = np.zeros(days.shape, dtype=bool)
+        ok = ~np.isnat(days)
+        out[ok] = np.is_busday(days[ok], busdaycal=cal)
+        return out
+
+    def forward_many(self, days: np.ndarray) -> np.ndarray:
+        """First working day on or after each date (NaT stays NaT)."""
+        return self._roll(days, "forward")
+
+    def backward_many(self, days: np.ndarray) -> np.ndarray:
+        """Last working day on or before each date (NaT stays NaT)."""
+        return self._roll(days, "backward")
+
+    def _roll(self, days: np.ndarray, roll: str) -> np.ndarray:
+        days = np.asarray(days, dtype="datetime64[D]")
+        cal = self._cal_for(days, spread_days=30)
+        out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        ok = ~np.isnat(days)
+        out[ok] = np.busday_offset(days[ok], 0, roll=roll, busdaycal=cal)
+        return out
+
+    def workday_many(self, start: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """WORKDAY.INTL over arrays: days = 0 gives start itself, the start is never counted."""
+        start = np.asarray(start, dtype="datetime64[D]")
+        days = np.broadcast_to(np.asarray(days, dtype=np.int64), start.shape)
+        spread = int(np.abs(days).max()) * 7 // max(1, self._weekmask.count("1")) if days.size else 0
+        cal = self._cal_for(start, spread_days=spread + 30)
+        out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        ok = ~np.isnat(start)
+        s, d = start[ok], days[ok]
+        res = s.copy()
+        pos, neg = d > 0, d < 0
+        # Rolling a non-working start backward (forward for negative days) makes it count as 0.
+        res[pos] = np.busday_offset(s[pos], d[pos], roll="backward", busdaycal=cal)
+        res[neg] = np.busday_offset(s[neg], d[neg], roll="forward", busdaycal=cal)
+        out[ok] = res
+        return out
+
+    def networkdays_many(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """NETWORKDAYS.INTL over arrays: both ends counted, negative when end < start."""
+        start = np.asarray(start, dtype="datetime64[D]")
+        end = np.asarray(end, dtype="datetime64[D]")
+        start, end = np.broadcast_arrays(start, end)
+        cal = self._cal_for(start, end)
+        ok = ~(np.isnat(start) | np.isnat(end))
+        out = np.zeros(start.shape, dtype=np.int64)
+        s, e = start[ok], end[ok]
+        fwd = s <= e
+        res = np.empty(s.shape, dtype=np.int64)
+        res[fwd] = np.busday_count(s[fwd], e[fwd] + _DAY, busdaycal=cal)
+        res[~fwd] = -np.busday_count(e[~fwd], s[~fwd] + _DAY, busdaycal=cal)
+        out[ok] = res
+        return out
+
+    # ----------------------------------------------------------------- scalar API
+    def is_workday(self, day: Any) -> bool:
+        return bool(self.is_workday_many(np.array([_to_date(day)], dtype="datetime64[D]"))[0])
+
+    def workday(self, start: Any, days: int) -> dt.date:
+        arr = np.array([_to_date(start)], dtype="datetime64[D]")
+        return self.workday_many(arr, np.array([int(days)]))[0].item()
+
+    def networkdays(self, start: Any, end: Any) -> int:
+        s = np.array([_to_date(start)], dtype="datetime64[D]")
+        e = np.array([_to_date(end)], dtype="datetime64[D]")
+        return int(self.networkdays_many(s, e)[0])
+
+    def next_workday_after(self, day: Any) -> dt.date:
+        """WORKDAY.INTL(day, 1): the first working day strictly after day."""
+        return self.workday(day, 1)
+
+    def last_workday_before(self, day: Any) -> dt.date:
+        """WORKDAY.INTL(day, -1): the last working day strictly before day."""
+        return self.workday(day, -1)
+
+
+def _extra_key(extra: Iterable[Any]) -> tuple[dt.date, ...]:
+    return tuple(sorted({_to_date(d) for d in extra}))
+
+
+@lru_cache(maxsize=256)
+def _cached(country: str, subdivision: str | None, weekend: str, extra: tuple[dt.date, ...]) -> WorkCalendar:
+    return WorkCalendar(country, subdivision, weekend, extra)
+
+
+def get_calendar(country: Any = "US", subdivision: Any = None, weekend: Any = None,
+                 extra: Iterable[Any] = ()) -> WorkCalendar:
+    """A cached WorkCalendar: the same arguments give the same (already built) calendar."""
+    c = normalize_country(country)
+    s = normalize_subdivision(subdivision)
+    return _cached(c, s, parse_weekend(weekend, c), _extra_key(extra))
+
+
+def holidays_in_year(year: int, country: Any = "US", subdivision: Any = None) -> list[tuple[dt.date, str]]:
+    """A year's public holidays as (date, name), sorted: what `followup-xl holidays` prints."""
+    cal = get_calendar(country, subdivision)
+    return list(cal.public_holidays(int(year)).items())

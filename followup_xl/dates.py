@@ -1,0 +1,165 @@
+"""Reading dates the way people put them into spreadsheets (SPEC: "Dates in cells").
+
+Real date cells, date-times, pandas/numpy timestamps, Excel serials in either date system,
+ISO text, text with a month name, and numeric text by DateOrder. Anything else raises
+`NotADateError`, whose message quotes the value and says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from .errors import NotADateError, quote
+
+EPOCH_1900 = dt.date(1899, 12, 30)  # serial 61 = 1900-03-01 (serial 60 is Excel's fake 29 Feb 1900)
+EPOCH_1904 = dt.date(1904, 1, 1)
+# A number in a date column is read as a serial only inside this range: 3 or 123456 are
+# far more likely a typo or a phone number than a date in 1900 or 2238.
+PLAUSIBLE = (dt.date(1950, 1, 1), dt.date(2199, 12, 31))
+EXAMPLES = "a date such as 2026-11-30, 30 Nov 2026 or 11/30/2026"
+
+MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1):
+    for _n in _names:
+        MONTHS[_n] = _i
+WEEKDAYS = {"mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs",
+            "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday"}
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_NUMERIC = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?\b")
+_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b")
+
+
+def serial_to_date(serial: float, date1904: bool = False, *, plausible: bool = True,
+                   original: Any = None) -> dt.date:
+    """An Excel serial number as a date (the time of day dropped)."""
+    shown = serial if original is None else original
+    if not math.isfinite(serial):
+        raise NotADateError(f"{quote(shown)} is not a date: it is not a finite number.")
+    whole = math.floor(serial)
+    if date1904:
+        day = EPOCH_1904 + dt.timedelta(days=whole) if -700000 < whole < 3000000 else None
+    elif whole == 60:
+        raise NotADateError(f"{quote(shown)} is not a date: serial 60 is Excel's 29 Feb 1900, which never existed.")
+    elif 0 < whole < 60:
+        day = EPOCH_1900 + dt.timedelta(days=whole + 1)  # before Excel's fake leap day
+    elif 60 < whole < 3000000:
+        day = EPOCH_1900 + dt.timedelta(days=whole)
+    else:
+        day = None
+    if day is None or day.year > 9999:
+        raise NotADateError(f"{quote(shown)} is not a date: it is outside the range of spreadsheet dates.")
+    if plausible and not (PLAUSIBLE[0] <= day <= PLAUSIBLE[1]):
+        raise NotADateError(
+            f"{quote(shown)} is not a date: as a date serial it would be {day.isoformat()}, "
+            f"outside {PLAUSIBLE[0].year}-{PLAUSIBLE[1].year}; type {EXAMPLES}."
+        )
+    return day
+
+
+def date_to_serial(day: dt.date, date1904: bool = False) -> int:
+    """The Excel serial of a date (1900 system counts Excel's fake 29 Feb 1900)."""
+    if date1904:
+        return (day - EPOCH_1904).days
+    n = (day - EPOCH_1900).days
+    return n - 1 if n <= 60 else n
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if len(text) <= 2:  # Excel's rule: 00-29 -> 2000s, 30-99 -> 1900s
+        y += 2000 if y < 30 else 1900
+    return y
+
+
+def _make(value: Any, y: int, m: int, d: int) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError as exc:
+        raise NotADateError(f"{quote(value)} is not a date: {exc}.") from None
+
+
+def parse_date_text(text: str, date_order: str = "MDY", date1904: bool = False) -> dt.date:
+    """Text as a date: ISO, a month name, numeric text by DateOrder, or a serial."""
+    raw = text
+    s = text.strip()
+    m = _ISO.match(s)
+    if m:
+        return _make(raw, int(m[1]), int(m[2]), int(m[3]))
+    m = _NUMERIC.match(s)
+    if m:
+        a, b, c = m[1], m[2], m[3]
+        if len(a) == 4:  # 2026/11/30
+            return _make(raw, int(a), int(b), int(c))
+        if len(c) not in (2, 4):
+            raise NotADateError(f"{quote(raw)} is not a date: the year should have 2 or 4 digits.")
+        first, second = int(a), int(b)
+        month, day = (first, second) if date_order.upper() == "MDY" else (second, first)
+        return _make(raw, _year(c), month, day)
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return serial_to_date(float(s), date1904, original=raw)
+    words = _month_name_date(s)
+    if words:
+        return _make(raw, *words)
+    if not s:
+        raise NotADateError("'' is not a date: the text is empty.")
+    raise NotADateError(f"{quote(raw)} is not a date: expected {EXAMPLES}.")
+
+
+def _month_name_date(s: str) -> tuple[int, int, int] | None:
+    """'30 Nov 2026', 'Nov 30, 2026', 'Monday, 30 November 2026', '30-Nov-26' -> (y, m, d)."""
+    t = _TIME.sub(" ", s.lower())
+    t = _ORDINAL.sub(r"\1", t)
+    tokens = [x for x in re.split(r"[\s,./\-]+", t) if x and x not in ("of", "the")]
+    tokens = [x for x in tokens if x not in WEEKDAYS]
+    months = [x for x in tokens if x in MONTHS]
+    numbers = [x for x in tokens if x.isdigit()]
+    if len(months) != 1 or len(numbers) != 2 or len(tokens) != 3:
+        return None
+    month = MONTHS[months[0]]
+    first, second = numbers
+    if len(first) == 4:  # 2026 Nov 30
+        return int(first), month, int(second)
+    if len(first) > 2:
+        return None
+    return _year(second), month, int(first)
+
+
+def coerce_date(value: Any, *, date1904: bool = False, date_order: str = "MDY") -> dt.date | None:
+    """Any cell value as a date; None for a blank. Raises NotADateError otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NotADateError(f"{value} is not a date: it is a TRUE/FALSE value.")
+    if isinstance(value, dt.datetime):  # includes pandas.Timestamp
+        if value != value:  # NaT
+            return None
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            return None
+        return value.astype("datetime64[D]").item()
+    if isinstance(value, dt.time):
+        raise NotADateError(f"{quote(value)} is not a date: it is a time of day only.")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        if isinstance(value, (float, np.floating)) and math.isnan(value):
+            return None
+        return serial_to_date(float(value), date1904, original=value)
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        return parse_date_text(value, date_order, date1904)
+    if value.__class__.__name__ in ("NaTType", "NAType"):
+        return None
+    raise NotADateError(f"{quote(value)} is not a date: a {type(value).__name__} cannot be read as one.")

@@ -1,0 +1,189 @@
+"""The follow-up rules (SPEC: "The rules"): next contact, follow-up state, days overdue.
+
+Each rule exists once for one row (plain Python, easy to read against the spec) and once
+vectorised over whole columns (numpy business-day functions). Tests hold them equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .calendar import WorkCalendar
+from .errors import UsageError, quote
+from .schema import Settings
+
+NAT = np.datetime64("NaT", "D")
+
+
+# --------------------------------------------------------------------------- helpers
+
+def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of the week containing day."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def validate_cadence(value: Any, what: str = "Cadence") -> int:
+    """A whole number of days 1-90; raises UsageError naming the value otherwise."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{what} {quote(value)} is not a number of days: use a whole number from "
+                         f"{schema.CADENCE_MIN} to {schema.CADENCE_MAX}.") from None
+    if not number.is_integer() or not schema.CADENCE_MIN <= number <= schema.CADENCE_MAX:
+        raise UsageError(f"{what} {quote(value)} is not valid: use a whole number of days from "
+                         f"{schema.CADENCE_MIN} to {schema.CADENCE_MAX}.")
+    return int(number)
+
+
+def validate_max_days(value: Any) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not number.is_integer() or number < 0:
+        raise UsageError(f"Max days {quote(value)} is not valid: use a whole number of days, 0 or more.")
+    return int(number)
+
+
+# --------------------------------------------------------------------------- step 5
+
+def next_contact_date(base: dt.date, cadence: int, max_days: int, calendar: WorkCalendar) -> dt.date:
+    """Rule step 5 for one date: base + cadence, moved to a working day within the window."""
+    window = max(max_days, cadence)
+    target = base + dt.timedelta(days=cadence)
+    if calendar.is_workday(target):
+        return target
+    after = calendar.next_workday_after(target)
+    if (after - base).days <= window:
+        return after
+    before = calendar.last_workday_before(target)
+    return before if before > base else after
+
+
+def next_contact_many(base: np.ndarray, cadence: np.ndarray | int, max_days: np.ndarray | int,
+                      calendar: WorkCalendar) -> np.ndarray:
+    """Rule step 5 over arrays (datetime64[D]; NaT in, NaT out)."""
+    base = np.asarray(base, dtype="datetime64[D]")
+    cadence = np.broadcast_to(np.asarray(cadence, dtype=np.int64), base.shape)
+    window = np.maximum(np.asarray(max_days, dtype=np.int64), cadence)
+    target = base + cadence.astype("timedelta64[D]")
+    after = calendar.forward_many(target)  # = target when target is a working day
+    before = calendar.backward_many(target)
+    within = (after - base).astype(np.int64) <= window
+    return np.where(within | ~(before > base), after, before)
+
+
+# --------------------------------------------------------------------------- states
+
+def followup_state(next_contact: dt.date | None, status: Any, as_of: dt.date,
+                   followups_sent: int | None = 0, max_followups: int | None = None) -> str:
+    """The state of a row, first match wins (SPEC order)."""
+    if schema.is_closed(status):
+        return schema.CLOSED
+    if next_contact is None:
+        return schema.NEEDS_DATE
+    if max_followups is not None and (followups_sent or 0) >= max_followups:
+        return schema.LIMIT_REACHED
+    if next_contact < as_of:
+        return schema.OVERDUE
+    if next_contact == as_of:
+        return schema.DUE_TODAY
+    if next_contact <= week_bounds(as_of)[1]:
+        return schema.DUE_THIS_WEEK
+    return schema.UPCOMING
+
+
+def days_overdue(next_contact: dt.date | None, status: Any, as_of: dt.date) -> int:
+    """Calendar days past next contact for an overdue, open row; else 0."""
+    if next_contact is None or schema.is_closed(status) or next_contact >= as_of:
+        return 0
+    return (as_of - next_contact).days
+
+
+@dataclass(frozen=True)
+class Outcome:
+    next_contact: dt.date | None
+    state: str
+    days_overdue: int
+
+
+def row_cadence(status: Any, cadence: int | None, settings: Settings) -> int:
+    """Rule step 4: On hold uses OnHoldCadence, else the row's cadence, else the default."""
+    if schema.is_on_hold(status):
+        return settings.on_hold_cadence
+    return settings.default_cadence if cadence is None else cadence
+
+
+def evaluate_row(*, last_contact: dt.date | None, interview_date: dt.date | None, status: Any,
+                 cadence: int | None, followups_sent: int | None, settings: Settings,
+                 calendar: WorkCalendar, as_of: dt.date) -> Outcome:
+    """All the rules for one (already typed) row."""
+    base = last_contact or interview_date
+    raw = None
+    if base is not None and not schema.is_closed(status):
+        raw = next_contact_date(base, row_cadence(status, cadence, settings), settings.max_days, calendar)
+    state = followup_state(raw, status, as_of, followups_sent, settings.max_followups)
+    if state in schema.UNSCHEDULED_STATES:
+        return Outcome(None, state, 0)
+    return Outcome(raw, state, days_overdue(raw, status, as_of))
+
+
+# --------------------------------------------------------------------------- vectorised
+
+def status_flags(statuses: Sequence[Any] | np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(closed, on_hold) boolean arrays for a column of status cells."""
+    codes, uniques = pd.factorize(pd.Series(statuses, dtype=object), use_na_sentinel=False)
+    closed = np.array([schema.is_closed(u) for u in uniques] + [False], dtype=bool)
+    on_hold = np.array([schema.is_on_hold(u) for u in uniques] + [False], dtype=bool)
+    return closed[codes], on_hold[codes]
+
+
+def _as_days(values: Any) -> np.ndarray:
+    return pd.to_datetime(pd.Series(values, dtype=object), errors="raise").to_numpy().astype("datetime64[D]") \
+        if not isinstance(values, np.ndarray) or values.dtype.kind != "M" else values.astype("datetime64[D]")
+
+
+def _as_float(values: Any, n: int) -> np.ndarray:
+    if values is None:
+        return np.full(n, np.nan)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iuf":
+        return values.astype(float)
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="raise").to_numpy(dtype=float)
+
+
+def evaluate_many(*, last_contact: Any, interview_date: Any, status: Any, cadence: Any = None,
+                  followups_sent: Any = None, settings: Settings, calendar: WorkCalendar,
+                  as_of: dt.date) -> pd.DataFrame:
+    """All the rules over whole columns; returns next_contact (datetime64[D], NaT = blank),
+    followup_state (str) and days_overdue (int), one row per input row."""
+    last = _as_days(last_contact)
+    interview = _as_days(interview_date)
+    n = last.shape[0]
+    closed, on_hold = status_flags(status)
+    cad = _as_float(cadence, n)
+    sent = np.nan_to_num(_as_float(followups_sent, n), nan=0.0)
+    base = np.where(np.isnat(last), interview, last)
+    c = np.where(on_hold, settings.on_hold_cadence, np.where(np.isnan(cad), settings.default_cadence, cad))
+    c = c.astype(np.int64)
+    has_base = ~np.isnat(base)
+    raw = np.full(n, NAT, dtype="datetime64[D]")
+    todo = has_base & ~closed
+    raw[todo] = next_contact_many(base[todo], c[todo], settings.max_days, calendar)
+
+    a = np.datetime64(as_of, "D")
+    sunday = np.datetime64(week_bounds(as_of)[1], "D")
+    limit = np.zeros(n, dtype=bool) if settings.max_followups is None else sent >= settings.max_followups
+    conditions = [closed, ~has_base, limit, raw < a, raw == a, raw <= sunday]
+    codes = np.select(conditions, np.arange(6), default=6)
+    states = np.array(schema.STATES, dtype=object)[codes]
+    scheduled = codes >= 3
+    next_ = np.where(scheduled, raw, NAT)
+    overdue = np.where(codes == 3, (a - raw).astype(np.int64), 0)
+    return pd.DataFrame({"next_contact": next_, "followup_state": states, "days_overdue": overdue})

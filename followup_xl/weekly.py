@@ -1,0 +1,83 @@
+"""The weekly follow-up list across trackers (SPEC: "The weekly list").
+
+The data types here are the contract between the reader, the list and the exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+COUNT_KEYS = ("listed", "not_due", "closed", "needs_date", "limit_reached", "problem")
+
+
+@dataclass
+class Item:
+    """One follow-up to make this week (field names and order as the spec's JSON)."""
+
+    due_date: dt.date
+    weekday: str  # "Monday" ...
+    state: str  # Overdue, Due today, Due this week (or Upcoming for a later week's day)
+    days_overdue: int
+    company: str
+    role: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    last_contact: dt.date | None
+    followups_sent: int
+    status: str | None
+    decision_expected: str | None
+    tracker: str  # file name
+    row: int  # Excel row number
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(self).items()}
+
+
+@dataclass
+class Problem:
+    """A cell (or a whole file, row=None) that could not be used, or a warning."""
+
+    tracker: str
+    row: int | None
+    column: str | None
+    value: Any
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def to_json(self) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        return {"tracker": self.tracker, "row": self.row, "column": self.column, "value": value,
+                "message": self.message, "severity": self.severity}
+
+
+@dataclass
+class WeeklyResult:
+    week_start: dt.date
+    week_end: dt.date
+    as_of: dt.date
+    items: list[Item] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {k: 0 for k in COUNT_KEYS})
+    trackers: list[str] = field(default_factory=list)  # the files read
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.counts[k] for k in COUNT_KEYS)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "items": [i.to_json() for i in self.items],
+            "problems": [p.to_json() for p in self.problems],
+            "counts": {"rows": self.total_rows, **{k: self.counts[k] for k in COUNT_KEYS}},
+        }
