@@ -1,0 +1,325 @@
+"""Refuse broken and hostile workbooks before any parser touches them (issue: hardening).
+
+Trackers arrive by e-mail. `check_workbook` looks at a file's bytes, its zip directory and a
+few kilobytes of its XML — never extracting anything, in bounded memory, in milliseconds for
+a normal tracker — and raises `TrackerError` with one sentence (the file, what is wrong,
+what to do) for: a missing/unreadable file, an old .xls, a password-protected workbook, a
+renamed text file, a truncated archive, a zip bomb (declared size, compression ratio,
+member count, or sizes that lie), an XML document type declaration (entity tricks such as
+"billion laughs"), and a workbook without a Tracker sheet.
+
+`ensure_defusedxml` is the start-up check that openpyxl parses XML through defusedxml.
+The limits below are documented in docs/troubleshooting.md ("Limits").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from typing import IO, Iterable
+
+from . import schema
+from .errors import FollowupError, TrackerError
+
+# --------------------------------------------------------------------------- limits
+# A 100,000-row tracker (15 columns) written by openpyxl declares about 60 MB of sheet XML
+# and compresses about 9:1 (measured, see docs/troubleshooting.md); Excel's own maximum,
+# 1,048,576 rows of the same width, would be about 0.7 GB. The limits leave that room and
+# stop zip bombs long before they could exhaust memory.
+MAX_MEMBERS = 10_000  # real trackers have 10-40 parts; a bomb may have millions
+MAX_CENTRAL_DIRECTORY = 16 << 20  # bytes of zip directory (about 100,000 entries' worth)
+MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB declared for all parts together
+MAX_RATIO = 200  # uncompressed:compressed of one part (deflate's ceiling is about 1032)
+RATIO_FLOOR = 16 << 20  # the ratio matters only for parts larger than 16 MiB
+MAX_SMALL_PART = 32 << 20  # parts read whole here (workbook.xml)
+PROLOG_SCAN = 64 << 10  # bytes of each XML part searched for a DOCTYPE before its root element
+OLE_SCAN = 512 << 10  # bytes of an OLE2 file searched for stream names
+CHUNK = 1 << 20
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORKBOOK_PART = "xl/workbook.xml"
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+
+_RESAVE = "open it in Excel and save it again as .xlsx"
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+# --------------------------------------------------------------------------- start-up check
+
+def ensure_defusedxml() -> None:
+    """Check that openpyxl parses through defusedxml (no entity expansion, no DTD fetching).
+
+    openpyxl decides at import time; it silently falls back to the standard library when
+    defusedxml is missing or OPENPYXL_DEFUSEDXML is not "True".
+    """
+    fix = "run: pip install defusedxml, and unset OPENPYXL_DEFUSEDXML"
+    try:
+        import defusedxml  # noqa: F401
+    except ImportError:
+        raise FollowupError(f"The defusedxml package is not installed, so workbooks cannot be read safely: {fix}.") from None
+    import openpyxl.xml
+    import openpyxl.xml.functions as functions
+
+    if openpyxl.xml.DEFUSEDXML is not True or not functions.iterparse.__module__.startswith("defusedxml"):
+        raise FollowupError(f"openpyxl is not using defusedxml, so workbooks cannot be read safely: {fix}.")
+
+
+# --------------------------------------------------------------------------- the check
+
+def check_workbook(path: str | os.PathLike[str]) -> None:
+    """Refuse a file that is not a safe, readable .xlsx with a Tracker sheet (else return None).
+
+    Raises TrackerError whose message is one sentence naming the file as given.
+    """
+    shown = os.fspath(path)
+    size = _check_file(path, shown)
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if not head.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+            _refuse_not_zip(fh, head, shown)
+        _check_directory_size(fh, size, shown)
+        try:
+            zf = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error):
+            raise TrackerError(_damaged(shown)) from None
+        with zf:
+            infos = zf.infolist()
+            _check_members(infos, size, shown)
+            _check_kind(zf, shown)
+            for info in infos:
+                if info.filename.lower().endswith(XML_SUFFIXES):
+                    _check_prolog(zf, info, shown)
+            names = _sheet_names(zf, shown)
+    if not has_tracker_sheet(names):
+        listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        raise TrackerError(f"{shown} has no {schema.TRACKER_SHEET} sheet (its sheets: {listed}): "
+                           f"rename the sheet that holds the applications to {schema.TRACKER_SHEET}.")
+
+
+def has_tracker_sheet(names: Iterable[str]) -> bool:
+    """True when a sheet is named Tracker (case and surrounding spaces ignored)."""
+    want = schema.TRACKER_SHEET.casefold()
+    return any(n.strip().casefold() == want for n in names)
+
+
+def _damaged(shown: str) -> str:
+    return (f"{shown} is damaged or incomplete (truncated): ask for a new copy, "
+            f"or open it in Excel and save it again.")
+
+
+def _check_file(path: str | os.PathLike[str], shown: str) -> int:
+    """The file's size; a clear sentence for a missing, folder, special or unreadable path."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise TrackerError(f"{shown} was not found: check the file name and the folder.") from None
+    except PermissionError:
+        raise TrackerError(f"{shown} cannot be read (permission denied): check the file's permissions.") from None
+    except OSError as exc:
+        raise TrackerError(f"{shown} cannot be read ({exc.strerror or exc}): check the path.") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise TrackerError(f"{shown} is a folder, not a workbook: give the path of an .xlsx file.")
+    if not stat.S_ISREG(st.st_mode):
+        raise TrackerError(f"{shown} is not a regular file: give the path of an .xlsx file.")
+    if st.st_size == 0:
+        raise TrackerError(f"{shown} is empty (0 bytes): ask for a new copy of the workbook.")
+    if not os.access(path, os.R_OK):
+        raise TrackerError(f"{shown} cannot be read (permission denied): check the file's permissions.")
+    return st.st_size
+
+
+def _refuse_not_zip(fh: IO[bytes], head: bytes, shown: str) -> None:
+    """Every .xlsx is a zip: say what this file is instead."""
+    if head == OLE2_MAGIC:
+        fh.seek(0)
+        data = fh.read(OLE_SCAN) + _ole_directory(fh)
+        if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
+            raise TrackerError(f"{shown} is encrypted (password-protected): open it in Excel, "
+                               f"remove the password (File > Info > Protect Workbook) and save it.")
+        if _utf16("Workbook") in data or _utf16("Book") in data:
+            raise TrackerError(f"{shown} is an old .xls workbook: open it in Excel and save it as .xlsx.")
+        raise TrackerError(f"{shown} is not an Excel workbook (it is an older Office document): "
+                           f"give the tracker's .xlsx file.")
+    kind = "a text or CSV file" if _looks_like_text(fh) else "another kind of file"
+    raise TrackerError(f"{shown} is not an Excel workbook (it looks like {kind}): "
+                       f"give the tracker's .xlsx file, or {_RESAVE}.")
+
+
+def _ole_directory(fh: IO[bytes]) -> bytes:
+    """The first sector of an OLE2 file's directory (its stream names), wherever it sits."""
+    fh.seek(0)
+    header = fh.read(512)
+    if len(header) < 512:
+        return b""
+    shift, = struct.unpack_from("<H", header, 0x1E)
+    first_dir, = struct.unpack_from("<I", header, 0x30)
+    if not 7 <= shift <= 16 or first_dir >= 0xFFFFFFFA:
+        return b""
+    sector = 1 << shift
+    fh.seek((first_dir + 1) * sector)
+    return fh.read(sector)
+
+
+def _looks_like_text(fh: IO[bytes]) -> bool:
+    fh.seek(0)
+    sample = fh.read(4096)
+    if sample.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a multi-byte character cut at the sample's end is fine
+        if exc.start < len(sample) - 4:
+            return False
+    return b"\x00" not in sample
+
+
+def _check_directory_size(fh: IO[bytes], size: int, shown: str) -> None:
+    """Read the end-of-directory record ourselves, so a million-entry zip is refused before
+    zipfile builds a million objects."""
+    tail_len = min(size, 22 + 0xFFFF)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    at = tail.rfind(EMPTY_ZIP_MAGIC)
+    if at < 0 or len(tail) - at < 22:
+        raise TrackerError(_damaged(shown))
+    _, _, _, entries, cd_size, cd_offset, _ = struct.unpack_from("<HHHHIIH", tail, at + 4)
+    if entries == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
+        loc = at - 20
+        if loc >= 0 and tail[loc:loc + 4] == b"PK\x06\x07":
+            z64_offset, = struct.unpack_from("<Q", tail, loc + 8)
+            fh.seek(z64_offset)
+            rec = fh.read(56)
+            if len(rec) == 56 and rec[:4] == b"PK\x06\x06":
+                entries, cd_size = struct.unpack_from("<QQ", rec, 32)
+    if entries > MAX_MEMBERS or cd_size > MAX_CENTRAL_DIRECTORY:
+        raise TrackerError(f"{shown} has {entries:,} parts, far more than any workbook: it may be a "
+                           f"zip bomb, so it was not opened; {_RESAVE}.")
+    fh.seek(0)
+
+
+def _check_members(infos: list[zipfile.ZipInfo], size: int, shown: str) -> None:
+    """Declared sizes, ratios and layout: a zip bomb or a damaged archive is refused here."""
+    if len(infos) > MAX_MEMBERS:
+        raise TrackerError(f"{shown} has {len(infos):,} parts, far more than any workbook: it may be a "
+                           f"zip bomb, so it was not opened; {_RESAVE}.")
+    bomb = f"it may be a zip bomb, so it was not opened; {_RESAVE}."
+    total = 0
+    seen: set[str] = set()
+    for info in infos:
+        total += info.file_size
+        if info.filename in seen:
+            raise TrackerError(f"{shown} contains the part {info.filename!r} twice, which Excel never "
+                               f"writes: it may be hostile, so it was not opened; {_RESAVE}.")
+        seen.add(info.filename)
+        if info.flag_bits & 0x1:
+            raise TrackerError(f"{shown} is encrypted (password-protected): open it in Excel, "
+                               f"remove the password and save it.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise TrackerError(f"{shown} uses a compression method Excel does not write: {_RESAVE}.")
+        if info.header_offset + 30 + info.compress_size > size:
+            raise TrackerError(_damaged(shown))
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise TrackerError(f"{shown} has a part that would inflate {info.file_size // max(info.compress_size, 1):,} "
+                               f"times (to {_mb(info.file_size)}), far more than a workbook does: {bomb}")
+        if _size_lies(info):
+            raise TrackerError(f"{shown} has a part whose declared size is impossible, which Excel never "
+                               f"writes: it may be hostile, so it was not opened; {_RESAVE}.")
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise TrackerError(f"{shown} would inflate to {_mb(total)}, far more than any tracker "
+                           f"(limit {_mb(MAX_TOTAL_UNCOMPRESSED)}): {bomb}")
+
+
+def _size_lies(info: zipfile.ZipInfo) -> bool:
+    """A stored part is exactly its size; deflate never grows data by more than ~0.1% + 5 bytes
+    per 64 KiB block, so a declared size well below the compressed size is a lie."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.file_size != info.compress_size
+    return info.compress_size > info.file_size + info.file_size // 1000 + 5 * (info.file_size // 0xFFFF + 1) + 64
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):,.0f} MB"
+
+
+def _check_kind(zf: zipfile.ZipFile, shown: str) -> None:
+    """A zip, but is it an .xlsx workbook?"""
+    names = set(zf.namelist())
+    if WORKBOOK_PART in names:
+        return
+    if "xl/workbook.bin" in names:
+        raise TrackerError(f"{shown} is a binary workbook (.xlsb): open it in Excel and save it as .xlsx.")
+    if "mimetype" in names and "content.xml" in names:
+        raise TrackerError(f"{shown} is an OpenDocument file (.ods), not an Excel workbook: "
+                           f"open it and save it as .xlsx (Excel 2007-365).")
+    if "word/document.xml" in names:
+        raise TrackerError(f"{shown} is a Word document, not an Excel workbook: give the tracker's .xlsx file.")
+    if any(n.startswith("ppt/") for n in names):
+        raise TrackerError(f"{shown} is a PowerPoint file, not an Excel workbook: give the tracker's .xlsx file.")
+    raise TrackerError(f"{shown} is not an Excel workbook (a zip archive without a workbook inside): "
+                       f"give the tracker's .xlsx file.")
+
+
+_DOCTYPE = re.compile(rb"<!\s*DOCTYPE|<!\s*ENTITY", re.IGNORECASE)
+_ROOT = re.compile(rb"<[A-Za-z_:]")
+
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> None:
+    """Excel never writes a DOCTYPE: refuse one (entity expansion such as "billion laughs")
+    in any XML part, reading only the prolog (at most PROLOG_SCAN bytes)."""
+    data = _read_head(zf, info, PROLOG_SCAN, shown)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[1:2] == b"\x00" or data[:1] == b"\x00":
+        data = data.decode("utf-16", errors="replace").encode("utf-8", errors="replace")
+    root = _ROOT.search(data)
+    prolog = data[: root.start()] if root else data
+    if _DOCTYPE.search(prolog):
+        raise TrackerError(f"{shown} contains an XML document type declaration (in {info.filename}), "
+                           f"which Excel never writes and which can hide an entity bomb: "
+                           f"it was not opened; {_RESAVE}.")
+    if root is None and len(data) >= PROLOG_SCAN:
+        raise TrackerError(f"{shown} has an XML part ({info.filename}) with no content in its first "
+                           f"{PROLOG_SCAN // 1024} KB, which Excel never writes: it may be hostile; {_RESAVE}.")
+
+
+def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, shown: str) -> bytes:
+    """Up to `limit` inflated bytes of a part (decompression stops there)."""
+    try:
+        with zf.open(info) as member:
+            return member.read(limit)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        raise TrackerError(_damaged(shown)) from None
+
+
+def _sheet_names(zf: zipfile.ZipFile, shown: str) -> list[str]:
+    """The sheet names xl/workbook.xml lists, parsed with defusedxml (no DTD, no entities)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    info = zf.getinfo(WORKBOOK_PART)
+    if info.file_size > MAX_SMALL_PART:
+        raise TrackerError(f"{shown} has a workbook part of {_mb(info.file_size)}, far more than any "
+                           f"workbook's: it may be hostile, so it was not opened; {_RESAVE}.")
+    data = _read_head(zf, info, MAX_SMALL_PART + 1, shown)
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise TrackerError(f"{shown} contains an XML document type declaration in its workbook part, "
+                           f"which Excel never writes: it was not opened; {_RESAVE}.") from None
+    except (ParseError, ValueError, UnicodeError):
+        raise TrackerError(f"{shown} is damaged (its list of sheets cannot be read): {_RESAVE}.") from None
+    names = [el.get("name", "") for el in root.iter() if el.tag.rpartition("}")[2] == "sheet"]
+    if not names:
+        raise TrackerError(f"{shown} is damaged (it lists no sheets): {_RESAVE}.")
+    return names
+
+
+__all__ = ["check_workbook", "ensure_defusedxml", "has_tracker_sheet", "MAX_MEMBERS",
+           "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO"]
