@@ -33,10 +33,11 @@ def _holiday_entity(country: str, subdivision: str | None, years: Iterable[int] 
         return holidays_lib.country_holidays(country, subdiv=subdivision, years=years)
     except NotImplementedError:
         if subdivision and country in holidays_lib.list_supported_countries():
+            known = holidays_lib.list_supported_countries()[country]
+            choices = f"use one of {', '.join(known[:8])}{', ...' if len(known) > 8 else ''} or " \
+                if known else f"{country} has no subdivisions: "
             raise CalendarError(
-                f"Unknown subdivision {quote(subdivision)} for country {country}: "
-                f"use one of {', '.join(holidays_lib.list_supported_countries()[country][:8])}, ... "
-                "or leave it blank."
+                f"Unknown subdivision {quote(subdivision)} for country {country}: {choices}leave it blank."
             ) from None
         raise CalendarError(
             f"Unknown country code {quote(country)}: use a two-letter ISO code such as US, GB, DE or IL."
