@@ -21,9 +21,9 @@ _HONORIFICS = frozenset(
 # Suffixes that never are a first name ("Smith, Jr., John" is rare; "Jr." after a name is not).
 _SUFFIXES = frozenset("jr sr ii iii iv phd md esq mba".split())
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 NEUTRAL_GREETING = "Hello,"
 
@@ -83,7 +83,7 @@ def greeting(contact_name: Any) -> str:
 
 def natural_date(day: dt.date) -> str:
     """ "Thursday, November 19" — locale-independent, as people write it in a note."""
-    return f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+    return f"{WEEKDAYS[day.weekday()]}, {MONTHS[day.month - 1]} {day.day}"
 
 
 def _role_phrase(role: str) -> str:
