@@ -6,7 +6,10 @@ The data types here are the contract between the reader, the list and the export
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from operator import itemgetter
 from typing import Any
 
 COUNT_KEYS = ("listed", "not_due", "closed", "needs_date", "limit_reached", "problem")
@@ -81,3 +84,252 @@ class WeeklyResult:
             "problems": [p.to_json() for p in self.problems],
             "counts": {"rows": self.total_rows, **{k: self.counts[k] for k in COUNT_KEYS}},
         }
+
+
+# --------------------------------------------------------------------------- building the list
+#
+# The as-of date A: the `as_of` argument (the CLI's --as-of); else the AsOf setting when
+# every tracker that has one agrees on the same date (one tracker: its own AsOf, so the
+# list matches what the workbook shows); else today, and a tracker whose AsOf differs gets
+# a warning. The week is the Monday-Sunday week containing `week_of` (default A). One A
+# and one week for the whole run, so a coach's list is one coherent week.
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+NO_CONTACT = ("No contact person: ask the company who knows the hiring timetable and who you "
+              "should follow up with, then put their name in Contact name.")
+LOCK_PREFIX = "~$"
+
+
+def _to_day(value: Any, what: str) -> dt.date | None:
+    from .dates import coerce_date
+    from .errors import NotADateError, UsageError
+
+    try:
+        return coerce_date(value)
+    except NotADateError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+
+
+def choose_as_of(as_of: Any, trackers: list, today: dt.date | None = None) -> tuple[dt.date, list[Problem]]:
+    """The as-of date of a run (see the module notes) and warnings for trackers overruled."""
+    chosen = _to_day(as_of, "as_of")
+    settings = [(t.name, t.as_of_setting) for t in trackers if t.as_of_setting is not None]
+    if chosen is None:
+        days = {d for _, d in settings}
+        chosen = days.pop() if len(days) == 1 else (today or dt.date.today())
+    problems = [Problem(name, None, "Settings AsOf", day.isoformat(),
+                        f"The AsOf setting {day.isoformat()} is not used: this list is as of "
+                        f"{chosen.isoformat()} for every tracker (choose with --as-of).", "warning")
+                for name, day in settings if day != chosen]
+    return chosen, problems
+
+
+def evaluate_tracker(data, as_of: dt.date, week_end: dt.date, draft=None) -> tuple[list[Item], list[Problem], list[tuple], dict[str, int]]:
+    """The rules over one typed tracker: its items for the week (and their sort keys),
+    warnings and counts."""
+    import numpy as np
+
+    from . import schema
+    from .calendar import get_calendar
+    from .rules import evaluate_many
+
+    s = data.settings
+    counts = {k: 0 for k in COUNT_KEYS}
+    n = len(data)
+    bad = data.bad
+    counts["problem"] = int(bad.sum())
+    good = np.flatnonzero(~bad)
+    if good.size == 0:
+        return [], [], [], counts
+    cal = get_calendar(s.country, s.subdivision, s.weekend, s.holidays)
+    out = evaluate_many(
+        last_contact=data.dates["last_contact"][good], interview_date=data.dates["interview_date"][good],
+        status=data.status[good], cadence=data.numbers["cadence"][good],
+        followups_sent=data.numbers["followups_sent"][good], settings=s, calendar=cal, as_of=as_of)
+    state = out["followup_state"].to_numpy()
+    nxt = out["next_contact"].to_numpy().astype("datetime64[D]")
+    counts["closed"] = int((state == schema.CLOSED).sum())
+    counts["needs_date"] = int((state == schema.NEEDS_DATE).sum())
+    counts["limit_reached"] = int((state == schema.LIMIT_REACHED).sum())
+    scheduled = ~np.isnat(nxt)
+    listed = scheduled & (nxt <= np.datetime64(week_end, "D"))
+    counts["listed"] = int(listed.sum())
+    counts["not_due"] = int((scheduled & ~listed).sum())
+    assert sum(counts.values()) == n
+    return _items(data, good, state, nxt, out["days_overdue"].to_numpy(), scheduled, listed,
+                  draft or _drafter()) + (counts,)
+
+
+def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[list[Item], list[Problem], list[tuple]]:
+    """Item objects for the listed rows, their sort keys, and a warning for each scheduled row
+    with no contact person."""
+    import numpy as np
+
+    from .tracker import _empty_mask, cell_text
+
+    contact = data.text.get("contact_name")
+    no_contact = np.ones(len(good), dtype=bool) if contact is None else \
+        _empty_mask([contact[i] for i in good])
+    label = data.headers.get("contact_name", "Contact name")
+    warnings = [Problem(data.name, int(data.rows[good[k]]), label, None, NO_CONTACT, "warning")
+                for k in np.flatnonzero(scheduled & no_contact)]
+    pick = good[listed]
+
+    def texts(key: str) -> list:
+        col = data.text.get(key)
+        return [None] * len(pick) if col is None else [cell_text(col[i]) for i in pick]
+
+    company, role, name = texts("company"), texts("role"), texts("contact_name")
+    email, phone, decision = texts("contact_email"), texts("contact_phone"), texts("decision_expected")
+    due = nxt[listed].tolist()
+    last = data.dates["last_contact"][pick].tolist()
+    interview = data.dates["interview_date"][pick].tolist()
+    sent = data.numbers["followups_sent"][pick].astype(int).tolist()
+    rows = data.rows[pick].tolist()
+    states = state[listed].tolist()
+    late = overdue[listed].tolist()
+    statuses = data.status[pick].tolist()
+    items = [Item(due_date=due[k], weekday=WEEKDAYS[due[k].weekday()], state=states[k],
+                  days_overdue=int(late[k]), company=company[k], role=role[k], contact_name=name[k],
+                  contact_email=email[k], contact_phone=phone[k], last_contact=last[k],
+                  followups_sent=sent[k], status=statuses[k] or None, decision_expected=decision[k],
+                  tracker=data.name, row=rows[k],
+                  message=draft(name[k], company[k], role[k], interview[k]))
+             for k in range(len(pick))]
+    keys = list(zip(due, [(c or "").casefold() for c in company], [data.name] * len(pick), rows))
+    return items, warnings, keys
+
+
+def _drafter():
+    """messages.draft, cached: many rows share a contact, company and role."""
+    from functools import lru_cache
+
+    from .messages import draft
+
+    return lru_cache(maxsize=4096)(draft)
+
+
+def sort_key(item: Item) -> tuple:
+    """The spec's order: Next contact, Company (case-insensitive), tracker, row."""
+    return (item.due_date, (item.company or "").casefold(), item.tracker, item.row)
+
+
+def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
+            file_problems: list[Problem] | None = None) -> WeeklyResult:
+    """The weekly list over typed trackers (one as-of date and one week for all)."""
+    from .rules import week_bounds
+
+    a, problems = choose_as_of(as_of, trackers)
+    w = _to_day(week_of, "week_of") or a
+    start, end = week_bounds(w)
+    result = WeeklyResult(week_start=start, week_end=end, as_of=a)
+    result.problems.extend(file_problems or [])
+    draft = _drafter()
+    keyed: list[tuple[tuple, Item]] = []
+    for data in trackers:
+        items, warnings, keys, counts = evaluate_tracker(data, a, end, draft)
+        keyed.extend(zip(keys, items))
+        result.problems.extend(_merge_problems(data.problems, warnings))
+        result.problems.extend(p for p in problems if p.tracker == data.name)
+        for k, v in counts.items():
+            result.counts[k] += v
+        result.trackers.append(str(data.path) if data.path else data.name)
+    keyed.sort(key=itemgetter(0))
+    result.items = [item for _, item in keyed]
+    return result
+
+
+def _merge_problems(read: list[Problem], warnings: list[Problem]) -> list[Problem]:
+    """File-level problems first, then by row (a row's problems together)."""
+    if not warnings:
+        return list(read)
+    return sorted(read + warnings, key=lambda p: (p.row is not None, p.row or 0))
+
+
+def weekly_from_table(values: Any, *, tracker: str = "(range)", settings: Any = None,
+                      week_of: Any = None, as_of: Any = None) -> WeeklyResult:
+    """The weekly list of one table given as a 2-D list (an Excel range: title rows allowed,
+    then the header row, then data rows). Raises TrackerError when no header names Company."""
+    from .schema import Settings
+    from .tracker import parse_table
+
+    data = parse_table(values, tracker=tracker, settings=settings or Settings())
+    data.as_of_setting = _to_day(data.settings.as_of, "AsOf") if data.settings.as_of else None
+    return combine([data], week_of=week_of, as_of=as_of)
+
+
+def find_trackers(paths: Any) -> tuple[list[Path], list[Problem]]:
+    """Files and folders -> workbook paths (sorted per folder), lock files as warnings.
+
+    Raises TrackerError for a path that does not exist or a folder with no workbook.
+    """
+    from .errors import TrackerError
+
+    found: list[Path] = []
+    problems: list[Problem] = []
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise TrackerError(f"{raw} was not found: check the file name and the folder.")
+        if p.is_dir():
+            members = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in (".xlsx", ".xlsm"))
+            if not members:
+                raise TrackerError(f"{raw} has no tracker workbooks (.xlsx) in it: check the folder.")
+            candidates = members
+        else:
+            candidates = [p]
+        for q in candidates:
+            if q.name.startswith(LOCK_PREFIX):
+                problems.append(Problem(q.name, None, None, None,
+                                        "Skipped: this is Excel's lock file for a workbook open in Excel, "
+                                        "not a tracker.", "warning"))
+            elif q.resolve() not in {f.resolve() for f in found}:
+                found.append(q)
+    return found, problems
+
+
+def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress=None) -> WeeklyResult:
+    """The weekly list over tracker files and folders (SPEC: "The weekly list").
+
+    A file that cannot be used becomes a Problem with row=None so a folder run goes on;
+    when no input can be used at all, TrackerError (one sentence naming the file).
+    `progress(done, total, name)` is called after each file.
+    """
+    from .errors import TrackerError
+    from .tracker import read_tracker
+
+    files, problems = find_trackers(paths)
+    trackers = []
+    failures: list[TrackerError] = []
+    names = _display_names(files)
+    for k, path in enumerate(files, start=1):
+        try:
+            data = read_tracker(path)
+        except TrackerError as exc:
+            failures.append(exc)
+            problems.append(Problem(names[path], None, None, None, str(exc), "error"))
+        else:
+            data.name = names[path]
+            for p in data.problems:
+                p.tracker = names[path]
+            trackers.append(data)
+        if progress:
+            progress(k, len(files), path.name)
+    if not trackers:
+        if len(failures) == 1:
+            raise failures[0]
+        if failures:
+            raise TrackerError(f"None of the {len(failures)} workbooks could be used as a tracker; "
+                               f"the first: {failures[0]}")
+        raise TrackerError(f"{', '.join(str(p) for p in paths)} holds no tracker workbook: only Excel lock files (~$...).")
+    return combine(trackers, week_of=week_of, as_of=as_of, file_problems=problems)
+
+
+def _display_names(files: list[Path]) -> dict[Path, str]:
+    """File names, or a longer path where two trackers share a name (so rows stay traceable)."""
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[f.name] = counts.get(f.name, 0) + 1
+    return {f: (f.name if counts[f.name] == 1 else str(f)) for f in files}

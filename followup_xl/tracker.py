@@ -1,0 +1,736 @@
+"""Reading a tracker workbook (SPEC: "The tracker", "Dates in cells").
+
+`read_tracker(path)` finds the Tracker sheet, its header row, the columns, the Settings
+names, the Holidays sheet and the date system, and turns every cell into a typed value or
+a `Problem`. `parse_table(values, ...)` does the cell work on a plain 2-D list, so an
+Excel range (the FOLLOWUP_WEEK function) and a workbook go through the same code.
+
+Choices (documented in docs/weekly.md):
+- The Tracker sheet is the one named "Tracker" (case and surrounding spaces ignored);
+  a workbook without one cannot be used (the spec's exit 1).
+- The header row is, among the first 20 rows, the one naming the most schema columns; it
+  must name Company. Two headers naming the same column: the first is used (warning).
+- A row is blank when every headed column but the three computed ones is empty.
+- Settings come from the defined names (Country, ...); a Settings sheet without them is
+  read as label/value pairs (label in one cell, the value in the next cell to its right).
+- Error cells (#N/A, #REF!, ...) are read from the sheet XML, since python-calamine shows
+  them as empty: in a data column they make the row a problem.
+
+Speed: python-calamine reads the cells; each column is then typed in one pass with caches
+for repeated text, and the rules run vectorised over whole columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from . import schema
+from .dates import coerce_date
+from .errors import FollowupError, NotADateError, TrackerError, quote
+from .schema import Settings
+from .weekly import Problem
+
+HEADER_SCAN_ROWS = 20
+DATE_KEYS = tuple(c.key for c in schema.INPUT_COLUMNS if c.kind == "date")
+INT_KEYS = tuple(c.key for c in schema.INPUT_COLUMNS if c.kind == "int")
+TEXT_KEYS = tuple(c.key for c in schema.INPUT_COLUMNS if c.kind == "text")
+COMPUTED_KEYS = frozenset(c.key for c in schema.COMPUTED_COLUMNS)
+_NAT = np.iinfo(np.int64).min  # the int64 view of NaT
+_UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                 "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!")
+
+
+class CellError(str):
+    """An Excel error value (#N/A, #REF!, ...) standing in a cell."""
+
+
+@dataclass
+class TrackerData:
+    """One tracker, read and typed: what the weekly list needs, nothing computed yet."""
+
+    name: str  # the file name (or the label of a range)
+    settings: Settings
+    date1904: bool = False
+    path: Path | None = None
+    sheet: str = schema.TRACKER_SHEET
+    header_row: int = 1  # Excel row number of the header row
+    headers: dict[str, str] = field(default_factory=dict)  # column key -> header text as written
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # Excel rows
+    dates: dict[str, np.ndarray] = field(default_factory=dict)  # key -> datetime64[D], NaT blank
+    numbers: dict[str, np.ndarray] = field(default_factory=dict)  # key -> float, NaN blank
+    status: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))  # canonical or raw
+    text: dict[str, list] = field(default_factory=dict)  # key -> raw cells, typed on demand
+    bad: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # row has an error
+    problems: list[Problem] = field(default_factory=list)
+    as_of_setting: dt.date | None = None  # the Settings AsOf, if any
+
+    def __len__(self) -> int:
+        return int(self.rows.shape[0])
+
+    @property
+    def extra_holidays(self) -> tuple[dt.date, ...]:
+        return tuple(self.settings.holidays)
+
+    def text_value(self, key: str, i: int) -> str | None:
+        """The text of a text column's cell for output (None when blank or absent)."""
+        col = self.text.get(key)
+        return None if col is None else cell_text(col[i])
+
+    def frame(self):
+        """The typed rows as a pandas DataFrame indexed by Excel row (for inspection)."""
+        import pandas as pd
+
+        data: dict[str, Any] = {}
+        for key in (c.key for c in schema.INPUT_COLUMNS):
+            if key in self.dates:
+                data[key] = self.dates[key]
+            elif key in self.numbers:
+                data[key] = self.numbers[key]
+            elif key == "status":
+                data[key] = self.status
+            elif key in self.text:
+                data[key] = [cell_text(v) for v in self.text[key]]
+        data["problem"] = self.bad
+        return pd.DataFrame(data, index=pd.Index(self.rows, name="row"))
+
+
+# --------------------------------------------------------------------------- cells
+
+def is_empty(value: Any) -> bool:
+    """A cell that holds nothing: None, '', only spaces, or NaN."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip() and not isinstance(value, CellError)
+    return isinstance(value, float) and math.isnan(value)
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as the text a person sees (whole numbers without .0, dates as ISO)."""
+    if type(value) is str:
+        return value.strip() or None
+    if is_empty(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ", "minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value).strip()
+
+
+def _date_column(col: Sequence[Any], date1904: bool, order: str) -> tuple[np.ndarray, dict[int, str]]:
+    """A column as datetime64[D] (NaT for blank) and {index: reason} for cells that are not dates."""
+    out = np.full(len(col), _NAT, dtype=np.int64)
+    bad: dict[int, str] = {}
+    cache: dict[Any, Any] = {}
+    date_t, datetime_t = dt.date, dt.datetime
+    for i, v in enumerate(col):
+        t = type(v)
+        if t is date_t:
+            out[i] = v.toordinal() - _UNIX_ORDINAL
+            continue
+        if t is datetime_t:
+            out[i] = v.toordinal() - _UNIX_ORDINAL
+            continue
+        if v is None or v == "":
+            continue
+        if isinstance(v, CellError):
+            bad[i] = f"the cell shows the error {v}: enter a date such as 2026-11-30"
+            continue
+        key = (t, v)
+        hit = cache.get(key)
+        if hit is None:
+            try:
+                day = coerce_date(v, date1904=date1904, date_order=order)
+                hit = _NAT if day is None else day.toordinal() - _UNIX_ORDINAL
+            except NotADateError as exc:
+                hit = str(exc)
+            except (TypeError, ValueError, OverflowError) as exc:  # pragma: no cover - defensive
+                hit = f"{quote(v)} is not a date: {exc}"
+            cache[key] = hit
+        if isinstance(hit, str):
+            bad[i] = hit
+        else:
+            out[i] = hit
+    return out.view("datetime64[D]"), bad
+
+
+def _whole_number(v: Any) -> float | None:
+    """A cell as a whole number, or None when it is not one."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        f = float(v)
+    elif isinstance(v, str):
+        try:
+            f = float(v.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return f if math.isfinite(f) and f.is_integer() else None
+
+
+def _int_column(col: Sequence[Any], key: str) -> tuple[np.ndarray, dict[int, str]]:
+    """Follow-ups sent (whole >= 0, blank 0) or Cadence (whole 1-90, blank NaN)."""
+    lo, hi = (schema.CADENCE_MIN, schema.CADENCE_MAX) if key == "cadence" else (0, math.inf)
+    blank = np.nan if key == "cadence" else 0.0
+    out = np.full(len(col), blank, dtype=float)
+    bad: dict[int, str] = {}
+    cache: dict[Any, Any] = {}
+    for i, v in enumerate(col):
+        if type(v) is float and v.is_integer() and lo <= v <= hi:
+            out[i] = v
+            continue
+        if is_empty(v) and not isinstance(v, CellError):
+            continue
+        hit = cache.get((type(v), v))
+        if hit is None:
+            hit = _int_reason(v, key, lo, hi)
+            cache[(type(v), v)] = hit
+        if isinstance(hit, str):
+            bad[i] = hit
+        else:
+            out[i] = hit
+    return out, bad
+
+
+def _int_reason(v: Any, key: str, lo: float, hi: float) -> float | str:
+    if isinstance(v, CellError):
+        return f"the cell shows the error {v}: enter a whole number"
+    number = _whole_number(v)
+    if key == "cadence":
+        what = f"use a whole number of days from {schema.CADENCE_MIN} to {schema.CADENCE_MAX}, or leave it blank for the default"
+        if number is None or not lo <= number <= hi:
+            return f"{quote(v)} is not a valid cadence: {what}"
+    elif number is None or number < lo:
+        return f"{quote(v)} is not a number of follow-ups: use a whole number, 0 or more (blank = 0)"
+    return number
+
+
+def _status_column(col: Sequence[Any]) -> tuple[np.ndarray, dict[int, str], dict[int, str]]:
+    """Statuses in their canonical spelling; unknown text kept (warning), error cells bad."""
+    out = np.empty(len(col), dtype=object)
+    warn: dict[int, str] = {}
+    bad: dict[int, str] = {}
+    cache: dict[Any, Any] = {}
+    for i, v in enumerate(col):
+        key = (type(v), v)
+        hit = cache.get(key)
+        if hit is None:
+            hit = _status_of(v)
+            cache[key] = hit
+        out[i] = hit[0]
+        if hit[1]:
+            (bad if isinstance(v, CellError) else warn)[i] = hit[1]
+    return out, warn, bad
+
+
+def _status_of(v: Any) -> tuple[str, str | None]:
+    if isinstance(v, CellError):
+        return "", f"the cell shows the error {v}: pick a status from the list"
+    if is_empty(v):
+        return "", None
+    text = cell_text(v) or ""
+    canon = schema.canonical_status(text)
+    if canon is None:
+        return text, (f"{quote(text)} is not a known status, so the row is treated as active: "
+                      f"use one of {', '.join(schema.STATUSES)}")
+    return canon, None
+
+
+# --------------------------------------------------------------------------- header
+
+def header_score(row: Sequence[Any]) -> tuple[int, dict[str, int]]:
+    """How many distinct schema columns a row names, and key -> first column index."""
+    found: dict[str, int] = {}
+    for j, v in enumerate(row):
+        if isinstance(v, str) and v.strip():
+            key = schema.match_header(v)
+            if key and key not in found:
+                found[key] = j
+    return len(found), found
+
+
+def find_header(values: Sequence[Sequence[Any]], scan: int = HEADER_SCAN_ROWS) -> int | None:
+    """Index of the header row among the first `scan` rows (most schema headers, Company needed)."""
+    best, best_score = None, 0
+    for i, row in enumerate(values[:scan]):
+        score, found = header_score(row)
+        if "company" in found and score > best_score:
+            best, best_score = i, score
+    return best
+
+
+# --------------------------------------------------------------------------- table
+
+def parse_table(values: Sequence[Sequence[Any]], *, tracker: str, settings: Settings | None = None,
+                date1904: bool = False, first_row: int = 1, path: Path | None = None,
+                sheet: str = schema.TRACKER_SHEET, error_cells: bool = False) -> TrackerData:
+    """Type a sheet given as rows of cells (header row possibly below a title block).
+
+    `first_row` is the Excel row number of values[0]; `error_cells` says whether any cell
+    holds a CellError (so text columns are searched for them). Raises TrackerError when no header
+    row names a Company column.
+    """
+    settings = settings or Settings()
+    if not all(type(r) is list for r in values):
+        values = [list(r) for r in values]
+    h = find_header(values)
+    if h is None:
+        raise TrackerError(f"{tracker}: no header row with a Company column in the first "
+                           f"{HEADER_SCAN_ROWS} rows; name the columns as the template does "
+                           "(Company, Contact name, Last contact, ...).")
+    header = values[h]
+    problems: list[Problem] = []
+    cols: dict[str, int] = {}
+    headed: list[int] = []
+    for j, v in enumerate(header):
+        if is_empty(v):
+            continue
+        key = schema.match_header(v) if isinstance(v, str) else None
+        if key in cols:
+            problems.append(Problem(tracker, first_row + h, str(v).strip(), None,
+                                    f"this column also matches {schema.COLUMN_BY_KEY[key].header}; "
+                                    f"the first one ({str(header[cols[key]]).strip()}) is used",
+                                    "warning"))
+            key = None
+        if key:
+            cols[key] = j
+        if key not in COMPUTED_KEYS:
+            headed.append(j)
+    data = values[h + 1:]
+    width = len(header)
+    # Columns (transposed once; short rows padded).
+    if data and any(len(r) != width for r in data):
+        data = [(r + [None] * (width - len(r)))[:width] for r in data]
+    columns = list(zip(*data)) if data else [() for _ in range(width)]
+    n = len(data)
+    nonblank = np.zeros(n, dtype=bool)
+    for j in headed:
+        nonblank |= ~_empty_mask(columns[j])
+    keep = np.flatnonzero(nonblank)
+    rows = keep.astype(np.int64) + (first_row + h + 1)
+    take = (lambda col: [col[i] for i in keep]) if len(keep) < n else (lambda col: col)
+    picked = {key: take(columns[j]) for key, j in cols.items() if key not in COMPUTED_KEYS}
+    return _type_rows(picked, rows, tracker=tracker, settings=settings, date1904=date1904,
+                      headers={k: str(header[j]).strip() for k, j in cols.items()},
+                      problems=problems, path=path, sheet=sheet, header_row=first_row + h,
+                      error_cells=error_cells)
+
+
+def _empty_mask(col: Sequence[Any]) -> np.ndarray:
+    """True where a cell is empty; one hash lookup per cell (blank-like values are few)."""
+    blanks = {v for v in set(col) if v is None or (type(v) is str and (not v or v.isspace()))
+              or (type(v) is float and v != v)}
+    if not blanks:
+        return np.zeros(len(col), dtype=bool)
+    if len(blanks) == 1:
+        only = blanks.pop()
+        return np.fromiter((v == only and type(v) is type(only) for v in col), dtype=bool, count=len(col)) \
+            if only != "" else np.array(col, dtype=object) == ""
+    return np.fromiter(map(blanks.__contains__, col), dtype=bool, count=len(col))
+
+
+def _type_rows(picked: dict[str, list], rows: np.ndarray, *, tracker: str, settings: Settings,
+               date1904: bool, headers: dict[str, str], problems: list[Problem], path: Path | None,
+               sheet: str, header_row: int, error_cells: bool) -> TrackerData:
+    n = rows.shape[0]
+    bad = np.zeros(n, dtype=bool)
+    row_problems: list[tuple[int, int, Problem]] = []  # (row index, column order, problem)
+
+    def report(key: str, found: dict[int, str], col: list, severity: str = "error") -> None:
+        order = list(headers).index(key) if key in headers else 99
+        for i, reason in found.items():
+            row_problems.append((i, order, Problem(tracker, int(rows[i]), headers[key], _raw(col[i]),
+                                                   _sentence(reason), severity)))
+            if severity == "error":
+                bad[i] = True
+
+    data = TrackerData(name=tracker, settings=settings, date1904=date1904, path=path, sheet=sheet,
+                       header_row=header_row, headers=headers, rows=rows)
+    order = settings.effective_date_order
+    for key in DATE_KEYS:
+        if key in picked:
+            data.dates[key], found = _date_column(picked[key], date1904, order)
+            report(key, found, picked[key])
+        else:
+            data.dates[key] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    for key in INT_KEYS:
+        if key in picked:
+            data.numbers[key], found = _int_column(picked[key], key)
+            report(key, found, picked[key])
+        else:
+            data.numbers[key] = np.full(n, np.nan if key == "cadence" else 0.0)
+    if "status" in picked:
+        data.status, warn, found = _status_column(picked["status"])
+        report("status", found, picked["status"])
+        report("status", warn, picked["status"], "warning")
+    else:
+        data.status = np.full(n, "", dtype=object)
+    for key in TEXT_KEYS:
+        if key in picked:
+            col = picked[key]
+            data.text[key] = col
+            errors = {i: f"the cell shows the error {v}: correct or clear it"
+                      for i, v in enumerate(col) if isinstance(v, CellError)} if error_cells else {}
+            report(key, errors, col)
+    company = picked.get("company")
+    missing = _empty_mask(company) if company is not None else np.ones(n, dtype=bool)
+    for i in np.flatnonzero(missing):
+        row_problems.append((int(i), -1, Problem(
+            tracker, int(rows[i]), headers.get("company", "Company"), None,
+            "The row has no Company: fill in the company (required), or clear the row.", "error")))
+        bad[i] = True
+    row_problems.sort(key=lambda t: (t[0], t[1]))
+    data.problems = problems + [p for _, _, p in row_problems]
+    data.bad = bad
+    return data
+
+
+def _raw(value: Any) -> Any:
+    """The raw cell value as a problem shows it."""
+    if isinstance(value, CellError):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _sentence(reason: str) -> str:
+    reason = reason.strip()
+    reason = reason[0].upper() + reason[1:] if reason else reason
+    return reason if reason.endswith((".", "!", "?")) else reason + "."
+
+
+# --------------------------------------------------------------------------- workbook parts
+
+@dataclass
+class WorkbookInfo:
+    """What xl/workbook.xml says: the date system, sheets (name -> part) and defined names."""
+
+    date1904: bool = False
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet name -> zip member
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (sheet, ref)
+
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+
+
+def workbook_info(path: Path) -> WorkbookInfo:
+    """Parse xl/workbook.xml (and its rels) with defusedxml: entity tricks stay off."""
+    from defusedxml import ElementTree as ET
+
+    info = WorkbookInfo()
+    with zipfile.ZipFile(path) as zf:
+        root = ET.fromstring(zf.read("xl/workbook.xml"))
+        try:
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        except KeyError:
+            rels = None
+    pr = root.find("m:workbookPr", _NS)
+    if pr is not None and pr.get("date1904", "").lower() in ("1", "true"):
+        info.date1904 = True
+    targets = {}
+    if rels is not None:
+        for rel in rels.findall("rel:Relationship", _NS):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            targets[rel.get("Id")] = target
+    for sh in root.findall("m:sheets/m:sheet", _NS):
+        info.sheets[sh.get("name", "")] = targets.get(sh.get(f"{{{_NS['r']}}}id"), "")
+    for dn in root.findall("m:definedNames/m:definedName", _NS):
+        name, text = dn.get("name", ""), (dn.text or "").strip()
+        m = _REF.match(text)
+        if not m or (name in info.names and dn.get("localSheetId") is not None):
+            continue  # formulas, #REF! and sheet-scoped duplicates are of no use here
+        sheet = (m[1] or "").replace("''", "'") if m[1] else m[2]
+        info.names[name] = (sheet, f"{m[3]}{m[4]}")
+    return info
+
+
+def _cell_index(ref: str) -> tuple[int, int]:
+    m = re.match(r"([A-Z]+)(\d+)", ref)
+    col = 0
+    for ch in m[1]:
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]) - 1, col - 1
+
+
+_ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
+_ERROR_CELL2 = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
+
+
+def error_cells(path: Path, member: str) -> dict[tuple[int, int], str]:
+    """(row, col) -> error text of the cells holding an error value (#N/A, ...).
+
+    python-calamine reads those as empty; a quick scan of the sheet XML finds them so a
+    broken lookup is reported instead of silently looking blank. Streaming and cheap:
+    the regex only runs when the marker t="e" occurs at all.
+    """
+    found: dict[tuple[int, int], str] = {}
+    if not member:
+        return found
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+            tail = b""
+            hit = False
+            chunks = []
+            while True:
+                chunk = fh.read(1 << 22)
+                if not chunk:
+                    break
+                if hit or b't="e"' in tail + chunk:
+                    hit = True
+                    chunks.append(chunk)
+                else:
+                    tail = chunk[-4096:]
+                    chunks = [tail]
+            if not hit:
+                return found
+            xml = b"".join(chunks)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return found
+    for rx in (_ERROR_CELL, _ERROR_CELL2):
+        for m in rx.finditer(xml):
+            r, c = _cell_index((m[1] + m[2]).decode())
+            found[(r, c)] = m[3].decode("utf-8", "replace") or "#N/A"
+    return found
+
+
+# --------------------------------------------------------------------------- settings
+
+def _sheet_grid(book, name: str) -> list[list[Any]]:
+    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def read_settings(book, info: WorkbookInfo, tracker: str,
+                  sheet_names: Sequence[str]) -> tuple[Settings, dict[str, Any], list[Problem]]:
+    """The Settings values: defined names first, else label/value pairs on the Settings sheet."""
+    raw: dict[str, Any] = {}
+    grids: dict[str, list[list[Any]]] = {}
+    by_lower = {s.strip().casefold(): s for s in sheet_names}
+
+    def grid(sheet: str) -> list[list[Any]] | None:
+        actual = sheet if sheet in sheet_names else by_lower.get(sheet.strip().casefold())
+        if actual is None:
+            return None
+        if actual not in grids:
+            grids[actual] = _sheet_grid(book, actual)
+        return grids[actual]
+
+    for setting in schema.SETTINGS:
+        where = info.names.get(setting.name) or next(
+            (v for k, v in info.names.items() if k.casefold() == setting.name.casefold()), None)
+        if where:
+            g = grid(where[0])
+            r, c = _cell_index(where[1])
+            if g is not None and r < len(g) and c < len(g[r]):
+                raw[setting.name] = g[r][c]
+    settings_sheet = by_lower.get(schema.SETTINGS_SHEET.casefold())
+    if settings_sheet:
+        wanted = {schema.normalize_header(s.name): s.name for s in schema.SETTINGS if s.name not in raw}
+        for row in grid(settings_sheet) or []:
+            for j, v in enumerate(row[:-1]):
+                name = wanted.get(schema.normalize_header(v)) if isinstance(v, str) else None
+                if name and name not in raw:
+                    raw[name] = row[j + 1]
+    settings, problems = settings_from_values(raw, tracker)
+    return settings, raw, problems
+
+
+def _raw_order(raw: dict[str, Any]) -> str:
+    """The date order the raw settings ask for (for reading AsOf typed as text)."""
+    order = str(raw.get("DateOrder") or "").strip().upper()
+    country = raw.get("Country") if isinstance(raw.get("Country"), str) else None
+    return schema.default_date_order(country, order if order in schema.DATE_ORDERS else None)
+
+
+def settings_from_values(raw: dict[str, Any], tracker: str, date1904: bool = False) -> tuple[Settings, list[Problem]]:
+    """Settings from name -> cell value; a bad value is a warning and its default is used."""
+    from .calendar import get_calendar, normalize_country, normalize_subdivision, parse_weekend
+    from .errors import CalendarError
+
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+
+    def warn(name: str, value: Any, reason: str) -> None:
+        default = schema.SETTING_BY_NAME[name].default
+        shown = "blank" if default is None else str(default)
+        problems.append(Problem(tracker, None, f"Settings {name}", _raw(value),
+                                f"{_sentence(reason)[:-1]}; the default ({shown}) is used instead.", "warning"))
+
+    for name, value in raw.items():
+        if is_empty(value) or isinstance(value, CellError):
+            if isinstance(value, CellError):
+                warn(name, value, f"the cell shows the error {value}")
+            continue
+        attr = schema.SETTING_ATTRS[name]
+        if name in ("Country",):
+            values[attr] = normalize_country(value)
+        elif name == "Subdivision":
+            values[attr] = normalize_subdivision(value)
+        elif name in ("DefaultCadence", "MaxDays", "OnHoldCadence", "MaxFollowups"):
+            number = _whole_number(value)
+            lo, hi = (schema.CADENCE_MIN, schema.CADENCE_MAX) if "Cadence" in name else (0 if name == "MaxDays" else 1, 3650)
+            if number is None or not lo <= number <= hi:
+                warn(name, value, f"{quote(value)} is not a whole number from {lo} to {hi}")
+            else:
+                values[attr] = int(number)
+        elif name == "Weekend":
+            values[attr] = value
+        elif name == "AsOf":
+            try:
+                values[attr] = coerce_date(value, date1904=date1904, date_order=_raw_order(raw))
+            except NotADateError as exc:
+                warn(name, value, str(exc))
+        elif name == "DateOrder":
+            text = str(value).strip().upper()
+            if text in schema.DATE_ORDERS:
+                values[attr] = text
+            else:
+                warn(name, value, f"{quote(value)} is not a date order: use MDY or DMY")
+    # Validate the calendar as a whole; fall back piece by piece.
+    for _ in range(3):
+        try:
+            get_calendar(values.get("country", "US"), values.get("subdivision"), values.get("weekend"))
+            if values.get("weekend") is not None:
+                values["weekend"] = parse_weekend(values["weekend"], values.get("country", "US"))
+            break
+        except CalendarError as exc:
+            text = str(exc)
+            if "subdivision" in text.lower() and values.get("subdivision"):
+                warn("Subdivision", values.pop("subdivision"), text)
+            elif "weekend" in text.lower() and values.get("weekend") is not None:
+                warn("Weekend", values.pop("weekend"), text)
+            elif values.get("country"):
+                warn("Country", values.pop("country"), text)
+                values.pop("subdivision", None)
+            else:  # pragma: no cover - the defaults are valid
+                raise
+    return Settings(**values), problems
+
+
+def read_holidays(book, sheet: str | None, tracker: str, date1904: bool,
+                  order: str) -> tuple[tuple[dt.date, ...], list[Problem]]:
+    """The dates of the Holidays sheet (a Date column, else column A); bad ones are warnings."""
+    if sheet is None:
+        return (), []
+    grid = _sheet_grid(book, sheet)
+    col, start = 0, 0
+    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        labels = [schema.normalize_header(v) if isinstance(v, str) else "" for v in row]
+        if "date" in labels:
+            col, start = labels.index("date"), i + 1
+            break
+    days: set[dt.date] = set()
+    problems: list[Problem] = []
+    for i, row in enumerate(grid[start:], start=start):
+        v = row[col] if col < len(row) else None
+        if is_empty(v):
+            continue
+        if isinstance(v, CellError):
+            continue
+        try:
+            day = coerce_date(v, date1904=date1904, date_order=order)
+        except NotADateError as exc:
+            if i == 0 and isinstance(v, str):
+                continue  # a header we did not recognise
+            problems.append(Problem(tracker, None, f"{sheet} sheet, row {i + 1}", _raw(v),
+                                    f"{_sentence(str(exc))[:-1]}; this closure day is ignored.", "warning"))
+            continue
+        if day is not None:
+            days.add(day)
+    return tuple(sorted(days)), problems
+
+
+# --------------------------------------------------------------------------- workbook
+
+def find_tracker_sheet(book, names: Sequence[str], tracker: str) -> tuple[str, list[list[Any]]]:
+    """The sheet named Tracker (case and surrounding spaces ignored), as the spec says."""
+    for name in names:
+        if name.strip().casefold() == schema.TRACKER_SHEET.casefold():
+            return name, _sheet_grid(book, name)
+    listed = ", ".join(names[:5]) or "none"
+    raise TrackerError(f"{tracker} has no Tracker sheet (its sheets: {listed}): name the sheet "
+                       "with your applications \"Tracker\", or start from `followup-xl template`.")
+
+
+def _safety_check(path: Path) -> None:
+    try:
+        from . import safety
+    except ImportError:  # pragma: no cover - the hardening module is optional during development
+        return
+    safety.check_workbook(path)
+
+
+def read_tracker(path: str | Path) -> TrackerData:
+    """Read one tracker workbook; raises TrackerError (one sentence) when it cannot be used."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise TrackerError(f"{path} does not exist: check the path.")
+    if path.is_dir():
+        raise TrackerError(f"{path} is a folder, not a tracker workbook.")
+    _safety_check(path)
+    try:
+        return _read(path, name)
+    except FollowupError:
+        raise
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise TrackerError(f"{name} is not a readable Excel workbook (.xlsx): {_short(exc)}.") from None
+    except Exception as exc:  # python-calamine / XML errors: the file is broken
+        raise TrackerError(f"{name} could not be read as an Excel workbook ({_short(exc)}): "
+                           "open it in Excel and save it again as .xlsx.") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120].rstrip(".")
+
+
+def _read(path: Path, name: str) -> TrackerData:
+    from python_calamine import CalamineWorkbook
+
+    info = workbook_info(path)
+    book = CalamineWorkbook.from_path(str(path))
+    try:
+        names = list(book.sheet_names)
+        settings, raw, problems = read_settings(book, info, name, names)
+        if info.date1904 and "AsOf" in raw:  # re-read a numeric AsOf in the 1904 system
+            settings, problems = settings_from_values(raw, name, date1904=True)
+        by_lower = {s.strip().casefold(): s for s in names}
+        holidays_sheet = by_lower.get(schema.HOLIDAYS_SHEET.casefold())
+        if schema.HOLIDAYS_NAME in info.names and info.names[schema.HOLIDAYS_NAME][0] in names:
+            holidays_sheet = info.names[schema.HOLIDAYS_NAME][0]
+        extra, hol_problems = read_holidays(book, holidays_sheet, name, info.date1904,
+                                            settings.effective_date_order)
+        sheet, grid = find_tracker_sheet(book, names, name)
+    finally:
+        book.close()
+    errors = error_cells(path, info.sheets.get(sheet, ""))
+    for (r, c), err in errors.items():
+        if r < len(grid) and c < len(grid[r]):
+            grid[r][c] = CellError(err)
+    settings = replace(settings, holidays=extra)
+    data = parse_table(grid, tracker=name, settings=settings, date1904=info.date1904, path=path,
+                       sheet=sheet, error_cells=bool(errors))
+    data.problems = problems + hol_problems + data.problems
+    data.as_of_setting = settings.as_of
+    return data
