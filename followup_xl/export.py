@@ -363,7 +363,8 @@ def _description(item: Item) -> str:
                          ("Follow-ups sent", item.followups_sent),
                          ("Decision expected", item.decision_expected)):
         if value not in (None, ""):
-            lines.append(f"{label}: {value.isoformat() if isinstance(value, dt.date) else value}")
+            text = value.isoformat() if isinstance(value, dt.date) else clean_text(value)
+            lines.append(f"{label}: {text}")
     lines.append(f"Tracker: {item.tracker}, row {item.row}")
     return "\n".join(lines) + "\n\n" + item.message
 
@@ -417,7 +418,7 @@ def _xl_put(ws: Any, row: int, col: int, value: Any, number_format: str | None =
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a live formula
     else:
         cell = ws.cell(row=row, column=col, value=value)
-        if number_format and value is not None:
+        if number_format and isinstance(value, dt.date):
             cell.number_format = number_format
     return cell
 

@@ -1,0 +1,480 @@
+"""Exports of the weekly list: every format rendered and parsed back with an independent reader.
+
+The results are built here, with the hostile text people (or attackers) put in trackers:
+formula-like text, leading + - @ tab and carriage return, markup, unicode, a missing
+contact, problems. Nothing may become a live formula, markup, or a broken calendar.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import openpyxl
+import pytest
+from icalendar import Calendar
+
+from followup_xl import export
+from followup_xl.errors import FollowupError, UsageError
+from followup_xl.messages import draft, subject
+from followup_xl.weekly import COUNT_KEYS, Item, Problem, WeeklyResult
+
+D = dt.date.fromisoformat
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+HOSTILE = ['=HYPERLINK("http://x","click")', "+1 555", "@SUM(A1)", "-2", "\tTabbed",
+           "\rCarriage", "=cmd|' /C calc'!A0"]
+
+
+def make_item(due, state, company, *, role=None, name=None, email=None, phone=None, last=None,
+              tracker="ana.xlsx", row=5, status="Interviewing", overdue=0, decision=None,
+              interview=None) -> Item:
+    return Item(due_date=D(due), weekday=WEEKDAYS[D(due).weekday()], state=state,
+                days_overdue=overdue, company=company, role=role, contact_name=name,
+                contact_email=email, contact_phone=phone, last_contact=D(last) if last else None,
+                followups_sent=1, status=status, decision_expected=decision, tracker=tracker,
+                row=row, message=draft(name, company, role, D(interview) if interview else None))
+
+
+def make_result() -> WeeklyResult:
+    items = [
+        make_item("2026-11-20", "Overdue", '=HYPERLINK("http://x","click")', role="+1 555",
+                  name="Dr. Jane Smith", email="jane.smith+jobs@example.com", phone="+1 555 0100",
+                  last="2026-11-12", overdue=10, row=5),
+        make_item("2026-11-24", "Overdue", "Globex | Partners", role="@SUM(A1)",
+                  name="Smith, José", email="jose@exämple.com", phone="-2", last="2026-11-16",
+                  overdue=6, row=7, decision="=1+1"),
+        make_item("2026-11-30", "Due today", "Zoë & Co <b>bold</b>", role="\tTabbed",
+                  name="Ōtsuka Haruki", email="haruki@example.jp", phone="\rCarriage",
+                  tracker="bob.xlsx", row=3, interview="2026-11-19"),
+        make_item("2026-12-02", "Due this week", "Acme", role="Data Analyst", name=None, email=None,
+                  tracker="bob.xlsx", row=12, status=None, last="2026-11-20"),
+        make_item("2026-12-02", "Due this week", "=cmd|' /C calc'!A0", role="Engineer",
+                  name="jane", email="not an email", tracker="carol.xlsx", row=4,
+                  last="2026-11-21"),
+    ]
+    problems = [
+        Problem("bob.xlsx", 9, "Last contact", "soon", "'soon' is not a date: use 2026-11-30."),
+        Problem("bob.xlsx", 12, "Contact name", None,
+                "No contact person: ask who to follow up with.", "warning"),
+        Problem("carol.xlsx", 6, "Cadence (days)", "=2+5", "'=2+5' is not a whole number."),
+        Problem("dave.xlsx", None, None, None, "dave.xlsx has no Tracker sheet.", "error"),
+    ]
+    counts = {"listed": 5, "not_due": 4, "closed": 2, "needs_date": 1, "limit_reached": 1,
+              "problem": 2}
+    return WeeklyResult(D("2026-11-30"), D("2026-12-06"), D("2026-11-30"), items, problems,
+                        counts, trackers=["ana.xlsx", "bob.xlsx", "carol.xlsx", "dave.xlsx"])
+
+
+@pytest.fixture
+def result() -> WeeklyResult:
+    return make_result()
+
+
+def empty_result() -> WeeklyResult:
+    return WeeklyResult(D("2026-11-30"), D("2026-12-06"), D("2026-12-01"), trackers=["a.xlsx"])
+
+
+# ----------------------------------------------------------------------------- formats
+
+@pytest.mark.parametrize("path, fmt, expected", [
+    ("week.xlsx", None, "xlsx"), ("WEEK.XLSX", None, "xlsx"), ("out/w.csv", None, "csv"),
+    ("w.md", None, "md"), ("w.markdown", None, "md"), ("w.html", None, "html"),
+    ("w.htm", None, "html"), ("w.ics", None, "ics"), ("w.json", None, "json"),
+    ("w.txt", "json", "json"), ("w.xlsx", "CSV", "csv"), ("-", None, "md"), ("-", "ics", "ics"),
+])
+def test_format_for(path, fmt, expected):
+    assert export.format_for(path, fmt) == expected
+
+
+@pytest.mark.parametrize("path, fmt", [("week.txt", None), ("week", None), ("w.xlsx", "pdf")])
+def test_format_for_unknown_is_a_usage_error(path, fmt):
+    with pytest.raises(UsageError) as err:
+        export.format_for(path, fmt)
+    text = str(err.value)
+    assert text.count(". ") == 0 and text.endswith(".")  # one sentence
+    assert "csv" in text
+
+
+def test_default_name_is_the_iso_week():
+    r = WeeklyResult(D("2026-12-28"), D("2027-01-03"), D("2026-12-28"))
+    assert export.default_name(r) == "followups-2026-W53.xlsx"
+    assert export.default_name(make_result(), "ics") == "followups-2026-W49.ics"
+
+
+def test_groups_put_overdue_first_then_one_per_day(result):
+    groups = export.groups(result)
+    assert [g.day for g in groups] == [None, D("2026-11-30"), D("2026-12-02")]
+    assert [len(g.items) for g in groups] == [2, 1, 2]
+    assert groups[0].title.startswith("Overdue")
+    assert "today" in groups[1].title
+    assert sum(len(g.items) for g in groups) == len(result.items)
+
+
+# ----------------------------------------------------------------------------- json
+
+def test_json_is_exactly_the_spec_json(result):
+    data = export.render(result, "json")
+    assert json.loads(data.decode("utf-8")) == result.to_json()
+    assert "Zoë".encode() in data  # ensure_ascii=False: readable UTF-8
+    assert data.startswith(b'{\n  "week_start": "2026-11-30"')
+    parsed = json.loads(data)
+    assert parsed["counts"]["rows"] == sum(parsed["counts"][k] for k in COUNT_KEYS) == 15
+
+
+# ----------------------------------------------------------------------------- csv
+
+def neutralised(value):
+    """OWASP: a text cell starting with = + - @ tab or CR gets a leading single quote."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return str(value)
+
+
+def test_csv_opens_cleanly_and_neutralises_formulas(result):
+    data = export.render(result, "csv")
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents right
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == [f.header for f in export.FIELDS]
+    assert rows[0][:3] == ["Due date", "Weekday", "State"]
+    assert len(rows) == 1 + len(result.items)
+    for item, row in zip(result.items, rows[1:]):
+        expected = [neutralised(getattr(item, f.key)) for f in export.FIELDS]
+        assert row == expected
+        for cell in row:
+            assert not cell[:1] in ("=", "+", "-", "@", "\t", "\r"), cell
+    assert rows[1][0] == "2026-11-20"  # dates as YYYY-MM-DD
+    assert "'=HYPERLINK(\"http://x\",\"click\")" in rows[1]
+    # every record ends with CRLF, and every field is quoted (separators can't open a cell)
+    records = re.findall(rb'(?:"(?:[^"]|"")*",)*"(?:[^"]|"")*"\r\n', data[3:])
+    assert b"".join(records) == data[3:]
+
+
+def test_csv_empty_week_has_the_header_only():
+    data = export.render(empty_result(), "csv")
+    assert data.decode("utf-8-sig").count("\r\n") == 1
+
+
+# ----------------------------------------------------------------------------- xlsx
+
+def test_xlsx_has_no_formula_and_keeps_hostile_text(result, tmp_path):
+    path = export.write(result, tmp_path / "week.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name), name
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Follow-ups", "Problems", "Summary"]
+    texts = set()
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.add(cell.value)
+    for text in HOSTILE:
+        # XML turns a lone carriage return into a line feed; the text stays text either way
+        assert text in texts or text.replace("\r", "\n") in texts, text
+
+
+def test_xlsx_list_is_grouped_by_day_with_overdue_first(result, tmp_path):
+    wb = openpyxl.load_workbook(export.write(result, tmp_path / "week.xlsx"))
+    ws = wb["Follow-ups"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:P{ws.max_row}"
+    header = [c.value for c in ws[1]]
+    assert header == [f.header for f in export.FIELDS]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    headings = [r[0] for r in rows if isinstance(r[0], str)]
+    assert [h.split(" — ")[0] for h in headings] == [
+        "Overdue", "Monday, November 30, 2026 (today)", "Wednesday, December 2, 2026"]
+    data = [r for r in rows if not isinstance(r[0], str)]
+    assert [(r[0].date(), r[header.index("Row")]) for r in data] == [
+        (i.due_date, i.row) for i in result.items]
+    due_col = header.index("Due date") + 1
+    assert ws.cell(row=3, column=due_col).number_format == "ddd yyyy-mm-dd"
+    assert ws.cell(row=3, column=due_col).is_date
+    assert ws.column_dimensions["P"].width == 70  # the draft is readable
+
+
+def test_xlsx_problems_and_summary_add_up(result, tmp_path):
+    wb = openpyxl.load_workbook(export.write(result, tmp_path / "week.xlsx"))
+    problems = [[c.value for c in r] for r in wb["Problems"].iter_rows(min_row=2)]
+    assert [(p[0], p[1], p[2], p[4]) for p in problems] == [
+        (p.tracker, p.row, p.column, p.severity) for p in result.problems]
+    assert problems[2][3] == "=2+5"
+    summary = {r[0].value: r[1].value for r in wb["Summary"].iter_rows() if r[0].value}
+    for key, (label, _) in export.COUNT_LABELS.items():
+        assert summary[label] == result.counts[key]
+    assert summary["Rows read (total)"] == sum(result.counts.values()) == 15
+    assert summary["ISO week"] == "2026-W49"
+    assert summary["As of"].date() == result.as_of
+    assert summary["Trackers read"] == 4
+    assert summary["bob.xlsx"] == 2  # listed from bob.xlsx
+
+
+def test_xlsx_survives_libreoffice_as_text(result, tmp_path):
+    """LibreOffice opens the file, recalculates everything, and the hostile text is still text."""
+    from libreoffice import recalc
+
+    src = tmp_path / "src"
+    src.mkdir()
+    path = export.write(result, src / "week.xlsx")
+    copy = recalc(path, tmp_path / "lo")
+    wb = openpyxl.load_workbook(copy)
+    values = {c.value for r in wb["Follow-ups"].iter_rows() for c in r if isinstance(c.value, str)}
+    assert '=HYPERLINK("http://x","click")' in values and "@SUM(A1)" in values
+    assert all(c.data_type != "f" for ws in wb for r in ws.iter_rows() for c in r)
+
+
+def test_xlsx_empty_week_still_opens(tmp_path):
+    wb = openpyxl.load_workbook(export.write(empty_result(), tmp_path / "w.xlsx"))
+    assert wb["Follow-ups"]["A2"].value == "Nothing to follow up this week."
+    assert wb["Problems"]["A2"].value.startswith("No problems")
+
+
+def test_xlsx_drops_xml_illegal_control_characters(tmp_path):
+    r = WeeklyResult(D("2026-11-30"), D("2026-12-06"), D("2026-11-30"),
+                     [make_item("2026-12-01", "Due this week", "Ac\x00me\x0b")])
+    wb = openpyxl.load_workbook(export.write(r, tmp_path / "w.xlsx"))
+    assert any(c.value == "Acme" for row in wb["Follow-ups"].iter_rows() for c in row)
+
+
+# ----------------------------------------------------------------------------- ics
+
+def test_ics_one_all_day_event_per_item(result):
+    data = export.render(result, "ics")
+    cal = Calendar.from_ical(data)
+    assert str(cal["VERSION"]) == "2.0" and "followup-xl" in str(cal["PRODID"])
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == len(result.items)
+    for item, event in zip(result.items, events):
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert type(start) is dt.date and start == item.due_date
+        assert end == item.due_date + dt.timedelta(days=1)
+        assert event["UID"].endswith("@followup-xl")
+        assert isinstance(event.decoded("DTSTAMP"), dt.datetime)
+        description = str(event["DESCRIPTION"])
+        assert item.message in description
+        for detail in (item.contact_name, item.contact_email, item.contact_phone):
+            if detail:  # one line per detail, whatever the cell held
+                assert f": {' '.join(detail.split())}\n" in description
+        assert item.company in str(event["SUMMARY"])
+    assert len({e["UID"] for e in events}) == len(events)
+
+
+def test_ics_is_valid_rfc5545_text(result):
+    data = export.render(result, "ics")
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF only
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75, line  # folded at 75 octets
+    assert b"DTSTART;VALUE=DATE:20261120\r\n" in data
+
+
+def test_ics_uids_are_stable_across_reruns_of_the_same_week(result):
+    first = Calendar.from_ical(export.render_ics(result, now=dt.datetime(2026, 11, 30, 8, 0)))
+    again = Calendar.from_ical(export.render_ics(make_result(), now=dt.datetime(2026, 12, 1, 9, 0)))
+    uids = [str(e["UID"]) for e in first.walk("VEVENT")]
+    assert uids == [str(e["UID"]) for e in again.walk("VEVENT")]
+    # the same row moved to another day of the same week: same UID, the calendar updates it
+    moved = make_result()
+    moved.items[3].due_date = D("2026-12-03")
+    assert export.event_uid(moved, moved.items[3]) == uids[3]
+    # another week is another event
+    later = make_result()
+    later.week_start = D("2026-12-07")
+    assert export.event_uid(later, later.items[0]) != uids[0]
+
+
+# ----------------------------------------------------------------------------- html
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self._href: str | None = None
+        self.sections: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        if tag == "a":
+            self._href = attrs.get("href")
+        if tag == "section":
+            self.sections.append(attrs.get("class", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._href = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._href:
+            self.links.append((self._href, data))
+
+
+def test_html_mailto_links_carry_the_draft(result):
+    page = export.render(result, "html").decode("utf-8")
+    parser = LinkCollector()
+    parser.feed(page)
+    by_address = {text: href for href, text in parser.links}
+    emailed = [i for i in result.items if i.contact_email and "@" in i.contact_email
+               and " " not in i.contact_email]
+    assert sorted(by_address) == sorted(i.contact_email for i in emailed)
+    for item in emailed:
+        url = urlsplit(by_address[item.contact_email])
+        assert url.scheme == "mailto"
+        assert unquote(url.path) == item.contact_email
+        query = parse_qs(url.query, keep_blank_values=True)
+        assert query["subject"] == [subject(item.company, item.role)]
+        assert query["body"] == [item.message.replace("\n", "\r\n")]
+        assert " " not in by_address[item.contact_email]  # percent-encoded, RFC 6068
+        assert "+" not in url.query  # a space is %20 in mailto:, never "+"
+
+
+def test_html_is_escaped_self_contained_and_prints_a_page_per_day(result):
+    page = export.render(result, "html").decode("utf-8")
+    parser = LinkCollector()
+    parser.feed(page)
+    assert "b" not in parser.tags  # the company's <b> stayed text
+    assert "Zoë & Co <b>bold</b>" in "".join(parser.text)
+    # self-contained: no scripts, no linked files, every link a mailto:
+    assert not {"script", "link", "img", "iframe", "object"} & set(parser.tags)
+    assert all(href.startswith("mailto:") for href, _ in parser.links)
+    style = page[page.index("<style>"):page.index("</style>")]
+    assert "url(" not in style and "@import" not in style
+    assert " src=" not in page
+    assert parser.sections.count("day overdue") == 1
+    assert len([s for s in parser.sections if s.startswith("day")]) == len(export.groups(result))
+    assert "break-after:page" in page and "page-break-after:always" in page
+    assert "not an email" in "".join(parser.text)  # shown, but not linked
+
+
+def test_html_empty_week():
+    page = export.render(empty_result(), "html").decode()
+    assert "Nothing to follow up this week." in page
+
+
+# ----------------------------------------------------------------------------- md
+
+def test_md_has_a_table_per_day_and_the_problems(result):
+    text = export.render(result, "md").decode("utf-8")
+    headings = re.findall(r"^## (.*)$", text, re.M)
+    assert len(headings) == len(export.groups(result)) + 1
+    assert headings[0].startswith("Overdue") and headings[-1] == "Problems (4)"
+    table_rows = [line for line in text.splitlines() if line.startswith("| ")]
+    for line in table_rows:  # escaped pipes keep every row at 10 cells
+        assert len(re.findall(r"(?<!\\)\|", line)) == 11, line
+    assert "Globex \\| Partners" in text
+    assert "Zoë \\& Co \\<b\\>bold\\</b\\>" in text
+    assert "dave.xlsx has no Tracker sheet." in text
+    assert "I hope you are doing well." in text
+
+
+# ----------------------------------------------------------------------------- write
+
+def test_write_every_format_whole(result, tmp_path):
+    for fmt in export.FORMATS:
+        path = export.write(result, tmp_path / f"week.{fmt}")
+        assert path.read_bytes() == export.render(result, fmt) or fmt in ("xlsx", "ics")
+    assert sorted(os.listdir(tmp_path)) == sorted(f"week.{f}" for f in export.FORMATS)
+
+
+def test_write_failure_mid_write_leaves_target_unchanged(result, tmp_path, monkeypatch):
+    target = tmp_path / "week.csv"
+    target.write_bytes(b"last week's file")
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(FollowupError) as err:
+        export.write(result, target)
+    assert "week.csv" in str(err.value) and "space" in str(err.value)
+    assert target.read_bytes() == b"last week's file"
+    assert os.listdir(tmp_path) == ["week.csv"]  # no temporary file left
+
+
+def test_write_interrupted_creates_nothing(result, tmp_path, monkeypatch):
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        export.write(result, tmp_path / "week.xlsx")
+    assert os.listdir(tmp_path) == []
+
+
+def test_write_target_open_elsewhere(result, tmp_path, monkeypatch):
+    target = tmp_path / "week.xlsx"
+
+    def locked(src, dst):  # what Windows says when Excel holds the file
+        raise PermissionError(13, "The process cannot access the file")
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(FollowupError) as err:
+        export.write(result, target)
+    assert "week.xlsx" in str(err.value) and "close it" in str(err.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_write_refuses_a_file_excel_has_open(result, tmp_path):
+    target = tmp_path / "week.xlsx"
+    target.write_bytes(b"old")
+    (tmp_path / "~$week.xlsx").write_bytes(b"lock")
+    with pytest.raises(FollowupError, match="open in Excel"):
+        export.write(result, target)
+    assert target.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("where", ["missing/week.json", "."])
+def test_write_unusable_target(result, tmp_path, where):
+    with pytest.raises(FollowupError) as err:
+        export.write(result, tmp_path / where if where != "." else tmp_path, "json")
+    assert str(err.value).startswith("Cannot write ")
+    assert "\n" not in str(err.value)
+
+
+def test_write_unwritable_folder(result, tmp_path, monkeypatch):
+    import tempfile
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    with pytest.raises(FollowupError) as err:
+        export.write(result, tmp_path / "week.md")
+    assert "week.md" in str(err.value) and "permission denied" in str(err.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_render_failure_writes_nothing(result, tmp_path, monkeypatch):
+    def boom(r):
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setitem(export.RENDERERS, "md", boom)
+    with pytest.raises(RuntimeError):
+        export.write(result, tmp_path / "week.md")
+    assert os.listdir(tmp_path) == []
+
+
+def test_write_to_stdout(result, capsysbinary):
+    assert export.write(result, "-", "json") == Path("-")
+    out = capsysbinary.readouterr().out
+    assert json.loads(out) == result.to_json()
+    export.write(result, "-")
+    assert capsysbinary.readouterr().out.startswith(b"# Follow-ups for the week of")
