@@ -4,9 +4,12 @@ followup_xl.cli.main; two run the installed console script."""
 
 from __future__ import annotations
 
+import doctest
+import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import holidays as holidays_lib
 import pytest
@@ -155,3 +158,40 @@ def test_python_m_entry_point():
     proc = subprocess.run([sys.executable, "-m", "followup_xl", "next", "2026-11-19", "--weekend", "1111111"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+# ------------------------------------------------------------------ docs/rules.md is runnable
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+
+
+def _console_examples(text: str) -> list[tuple[str, str]]:
+    """(command, expected output) for every `$ followup-xl ...` line of console blocks."""
+    examples, in_block, current = [], False, None
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_block = line.strip() == "```console"
+            current = None
+            continue
+        if not in_block:
+            continue
+        if line.startswith("$ "):
+            current = [line[2:], ""]
+            examples.append(current)
+        elif current is not None:
+            current[1] += line + "\n"
+    return [tuple(e) for e in examples]
+
+
+def test_docs_console_examples(capsys):
+    examples = _console_examples(DOCS.read_text(encoding="utf-8"))
+    assert len(examples) >= 15
+    for command, expected in examples:
+        argv = shlex.split(command)
+        assert argv[0] == "followup-xl"
+        assert run(capsys, *argv[1:]) == (0, expected, ""), command
+
+
+def test_docs_python_examples():
+    result = doctest.testfile(str(DOCS), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 20 and result.failed == 0
