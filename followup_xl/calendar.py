@@ -28,8 +28,18 @@ HOLIDAY_YEARS = (1900, 2200)
 _DAY = np.timedelta64(1, "D")
 
 
+def _canonical_subdivision(country: str, subdivision: str | None) -> str | None:
+    """The package's own spelling of a subdivision, matched case-insensitively ('Zone A', 'Flemish')."""
+    if subdivision:
+        for known in holidays_lib.list_supported_countries().get(country, ()):
+            if known.casefold() == subdivision.casefold():
+                return known
+    return subdivision
+
+
 def _holiday_entity(country: str, subdivision: str | None, years: Iterable[int] = ()):
     try:
+        subdivision = _canonical_subdivision(country, subdivision)
         return holidays_lib.country_holidays(country, subdiv=subdivision, years=years)
     except NotImplementedError:
         if subdivision and country in holidays_lib.list_supported_countries():

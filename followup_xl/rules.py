@@ -89,7 +89,8 @@ def followup_state(next_contact: dt.date | None, status: Any, as_of: dt.date,
         return schema.CLOSED
     if next_contact is None:
         return schema.NEEDS_DATE
-    if max_followups is not None and (followups_sent or 0) >= max_followups:
+    sent = 0 if followups_sent is None or followups_sent != followups_sent else followups_sent  # NaN = blank
+    if max_followups is not None and sent >= max_followups:
         return schema.LIMIT_REACHED
     if next_contact < as_of:
         return schema.OVERDUE
@@ -118,7 +119,7 @@ def row_cadence(status: Any, cadence: int | None, settings: Settings) -> int:
     """Rule step 4: On hold uses OnHoldCadence, else the row's cadence, else the default."""
     if schema.is_on_hold(status):
         return settings.on_hold_cadence
-    return settings.default_cadence if cadence is None else cadence
+    return settings.default_cadence if cadence is None or cadence != cadence else cadence  # NaN = blank
 
 
 def evaluate_row(*, last_contact: dt.date | None, interview_date: dt.date | None, status: Any,

@@ -100,6 +100,9 @@ def test_bad_weekend_is_one_clear_error(bad):
     ("DE", None, "2026-12-26", True),
     ("DE", None, "2027-01-06", False),   # Epiphany: regional only
     ("DE", "BY", "2027-01-06", True),    # ... Bavaria
+    ("DE", "Augsburg", "2026-08-08", True),  # a city subdivision, spelled as the package does
+    ("DE", "augsburg", "2026-08-08", True),  # ... in any capitals
+    ("DE", "BY", "2026-08-08", False),
     ("IL", None, "2026-09-21", True),    # Yom Kippur
     ("FR", None, "2026-07-14", True),
     ("JP", None, "2026-01-01", True),
@@ -132,6 +135,16 @@ def test_unknown_codes(country, sub, fragment):
     message = str(info.value)
     assert fragment in message and "\n" not in message
     assert "one of ," not in message  # no empty list of choices
+
+
+@pytest.mark.parametrize("country,sub", [("FR", "zone a"), ("BE", "FLEMISH"), ("NL", "noord"), ("us", "ca")])
+def test_subdivisions_match_case_insensitively(country, sub):
+    import holidays
+    cal = get_calendar(country, sub)
+    canonical = next(s for s in holidays.list_supported_countries()[country.upper()]
+                     if s.casefold() == sub.casefold())
+    assert dict(cal.public_holidays(2026)) == dict(
+        sorted(holidays.country_holidays(country.upper(), subdiv=canonical, years=2026).items()))
 
 
 def test_calendars_are_cached_and_normalised():

@@ -353,8 +353,8 @@ row = st.fixed_dictionaries({
     "last_contact": maybe_date,
     "interview_date": maybe_date,
     "status": st.sampled_from(STATUS_TEXT),
-    "cadence": st.one_of(st.none(), cadences),
-    "followups_sent": st.one_of(st.none(), st.integers(0, 10)),
+    "cadence": st.one_of(st.none(), st.just(float("nan")), cadences),
+    "followups_sent": st.one_of(st.none(), st.just(float("nan")), st.integers(0, 10)),
 })
 settings_st = st.builds(
     lambda i, dc, md, oh, mf: (i, Settings(country=CONFIGS[i][0], subdivision=CONFIGS[i][1],
@@ -377,6 +377,8 @@ def test_evaluate_many_equals_evaluate_row(cfg, rows, as_of, as_arrays):
                                dtype="datetime64[D]")
         for k in ("cadence", "followups_sent"):
             cols[k] = np.array([np.nan if v is None else v for v in cols[k]], dtype=float)
+    elif as_of.day % 2:  # a pandas column, as a DataFrame gives it
+        cols = {k: pd.Series(v, dtype=object) for k, v in cols.items()}
     frame = evaluate_many(**cols, settings=settings, calendar=cal, as_of=as_of)
     vector = [(None if pd.isna(n) else n.date(), s, int(o))
               for n, s, o in zip(frame.next_contact, frame.followup_state, frame.days_overdue)]
@@ -384,7 +386,8 @@ def test_evaluate_many_equals_evaluate_row(cfg, rows, as_of, as_arrays):
     for (nxt, state, overdue), r in zip(vector, rows):
         if nxt is not None:  # the oracle agrees on every scheduled row
             base = r["last_contact"] or r["interview_date"]
+            blank = r["cadence"] is None or r["cadence"] != r["cadence"]
             cad = settings.on_hold_cadence if (r["status"] or "").strip().lower() == "on hold" \
-                else (r["cadence"] or settings.default_cadence)
+                else (settings.default_cadence if blank else r["cadence"])
             assert nxt == naive_next(i, base, cad, settings.max_days)
             assert overdue == max(0, (as_of - nxt).days)
