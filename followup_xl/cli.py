@@ -90,14 +90,259 @@ def holidays_cmd(country: str, subdivision: Optional[str], year: int) -> None:
         click.echo(f"{day.isoformat()}\t{name}")
 
 
-# ---------------------------------------------------------------------------- demo
+# ---- weekly
+# The weekly batch (SPEC: "The weekly list", "Command line"): weekly, check, demo.
+# Library twins: followup_xl.weekly.build_weekly, followup_xl.export.write,
+# followup_xl.template.write_template. Heavy modules are imported inside the commands.
 
-@app.command("demo")
+FORMAT_NAMES = ("xlsx", "csv", "md", "html", "ics", "json")  # = export.FORMATS (kept in sync by a test)
+PROGRESS_MIN = 10  # show a progress bar from this many trackers on (on a terminal)
+DEMO_DIR = "followup-demo"
+DEMO_TRACKER = "sample-tracker.xlsx"
+DEMO_FORMATS = ("xlsx", "html", "ics")
+
+
+def _same_file(a: "Path", b: "Path") -> bool:  # noqa: F821
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def refuse_input_as_output(out: str, paths: tuple[str, ...]) -> None:
+    """An output path that is one of the inputs would destroy a tracker: refuse it (usage)."""
+    from pathlib import Path
+
+    from .weekly import find_trackers
+
+    if out == "-":
+        return
+    target = Path(out)
+    inputs = [Path(p) for p in paths]
+    try:
+        inputs += find_trackers(paths)[0]
+    except FollowupError:
+        pass  # reported when reading
+    for p in inputs:
+        if _same_file(target, p):
+            raise UsageError(f"The output {out} is one of the input trackers: choose another "
+                             "output file with -o (a tracker is only ever read).")
+
+
+def _progress(total_hint: int):
+    """A rich progress bar on a terminal when there are many trackers, else None."""
+    if total_hint < PROGRESS_MIN or not sys.stderr.isatty():
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("Reading trackers"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
+                   console=_console(err=True))
+    task = bar.add_task("", total=total_hint)
+
+    def update(done: int, total: int, name: str) -> None:
+        bar.update(task, completed=done, total=total, description=name)
+
+    return bar, update
+
+
+def _console(err: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=err, highlight=False, soft_wrap=False)
+
+
+def run_weekly(paths: tuple[str, ...], *, week: str | None, as_of: str | None):
+    """Read the trackers (with a progress bar when there are many) and build the list."""
+    from .weekly import build_weekly, find_trackers
+
+    week_of = parse_date_option(week, "--week") if week else None
+    as_of_day = parse_date_option(as_of, "--as-of") if as_of else None
+    try:
+        total = len(find_trackers(paths)[0])
+    except FollowupError:
+        total = 0  # build_weekly says what is wrong
+    bar, update = _progress(total)
+    if bar is None:
+        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day)
+    with bar:
+        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day, progress=update)
+
+
+def summary_rows(result) -> list[tuple[str, str]]:
+    """(label, figure) lines of the end-of-run summary."""
+    errors = sum(1 for p in result.problems if p.severity == "error")
+    warnings = len(result.problems) - errors
+    c = result.counts
+    return [
+        ("Week", f"{result.week_start:%a %d %b %Y} - {result.week_end:%a %d %b %Y} (as of {result.as_of.isoformat()})"),
+        ("Trackers read", str(len(result.trackers))),
+        ("Rows", str(result.total_rows)),
+        ("To contact this week (listed)", str(c["listed"])),
+        ("Not due yet", str(c["not_due"])),
+        ("Closed", str(c["closed"])),
+        ("Needs a date", str(c["needs_date"])),
+        ("Follow-up limit reached", str(c["limit_reached"])),
+        ("Rows with a problem", str(c["problem"])),
+        ("Problems / warnings reported", f"{errors} / {warnings}"),
+    ]
+
+
+def print_summary(result, written: str | None) -> None:
+    """The summary at the end, on stderr: a rich table on a terminal, plain lines otherwise."""
+    rows = summary_rows(result) + ([("Written to", written)] if written else [])
+    if not sys.stderr.isatty():
+        width = max(len(k) for k, _ in rows)
+        for k, v in rows:
+            click.echo(f"{k.ljust(width)}  {v}", err=True)
+        return
+    from rich.table import Table
+
+    table = Table(title="followup-xl weekly", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for k, v in rows:
+        table.add_row(k, v)
+    _console(err=True).print(table)
+
+
+@app.command("weekly", epilog="\b\nExamples:\n  followup-xl weekly clients/                 -> followups-YYYY-Www.xlsx"
+                              "\n  followup-xl weekly a.xlsx b.xlsx -o week.html"
+                              "\n  followup-xl weekly clients/ --as-of 2026-11-30 -o - --format json")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--week", metavar="DATE", help="A day of the week to list (Monday-Sunday) [default: the as-of date].")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="The date states are computed for [default: the trackers' AsOf setting, else today].")
+@click.option("-o", "--output", "out", metavar="OUT",
+              help="Output file, or - for stdout [default: followups-YYYY-Www.xlsx here].")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+              help="Output format [default: from OUT's extension].")
+def weekly_cmd(paths: tuple[str, ...], week: Optional[str], as_of: Optional[str], out: Optional[str],
+               fmt: Optional[str]) -> None:
+    """This week's follow-ups across trackers (files or folders of them), as one export."""
+    from . import export
+
+    if out is not None:
+        fmt = export.format_for(out, fmt)  # a bad extension is a usage error, before any work
+        refuse_input_as_output(out, paths)
+    result = run_weekly(paths, week=week, as_of=as_of)
+    if out is None:
+        fmt = fmt or "xlsx"
+        out = export.default_name(result, fmt)
+        refuse_input_as_output(out, paths)
+    written = export.write(result, out, fmt)
+    print_summary(result, None if out == "-" else str(written))
+
+
+@app.command("check", epilog="\b\nExample:\n  followup-xl check my-tracker.xlsx")
+@click.argument("paths", nargs=-1, required=True, metavar="TRACKER...")
+@click.option("--as-of", "as_of", metavar="DATE", help="The date states are computed for.")
+def check_cmd(paths: tuple[str, ...], as_of: Optional[str]) -> None:
+    """List a tracker's problems and warnings (no export). Row problems still exit 0."""
+    result = run_weekly(paths, week=None, as_of=as_of)
+    for line in problem_lines(result):
+        click.echo(line)
+    click.echo(check_summary(result))
+
+
+def problem_lines(result) -> list[str]:
+    """One line per problem: where, what, and (error)/(warning)."""
+    lines = []
+    for p in result.problems:
+        where = p.tracker + (f" row {p.row}" if p.row is not None else "")
+        where += f", {p.column}" if p.column else ""
+        lines.append(f"{p.severity.upper():7} {where}: {p.message}")
+    return lines
+
+
+def check_summary(result) -> str:
+    c = result.counts
+    errors = sum(1 for p in result.problems if p.severity == "error")
+    warnings = len(result.problems) - errors
+    return (f"{result.total_rows} rows: {c['listed']} to contact this week, {c['not_due']} not due, "
+            f"{c['closed']} closed, {c['needs_date']} need a date, {c['limit_reached']} at the "
+            f"follow-up limit, {c['problem']} with a problem; {errors} problem(s), {warnings} warning(s).")
+
+
+@app.command("demo", epilog="\b\nExample:\n  followup-xl demo            writes ./followup-demo/")
 @click.argument("directory", required=False, metavar="[DIR]")
 def demo_cmd(directory: Optional[str]) -> None:
     """Write a sample tracker and run the weekly job on it (the first thing to try)."""
-    click.echo("followup-xl demo is coming soon: it will write a sample tracker and show this "
-               "week's follow-ups. Meanwhile try: followup-xl next 2026-11-19 --subdivision CA")
+    from pathlib import Path
+
+    from . import export
+    from .weekly import build_weekly
+
+    folder = Path(directory or DEMO_DIR)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file: give a folder for the demo, e.g. {DEMO_DIR}.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FollowupError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
+    tracker = folder / DEMO_TRACKER
+    write_sample_tracker(tracker)
+    result = build_weekly([tracker])
+    written = [export.write(result, folder / export.default_name(result, f), f) for f in DEMO_FORMATS]
+    show_list(result)
+    click.echo("")
+    click.echo(f"Sample tracker: {tracker}  (open it in Excel or LibreOffice and change the dates)")
+    for path in written:
+        click.echo(f"Weekly list:    {path}")
+    click.echo(f"Next: followup-xl weekly {tracker}   or   followup-xl check {tracker}")
+
+
+def write_sample_tracker(path) -> None:
+    try:
+        from .template import write_template
+    except ImportError:
+        raise FollowupError("The sample tracker cannot be written: this installation has no "
+                            "template module; reinstall followup-xl.") from None
+    write_template(path, sample=True, force=True)
+
+
+def show_list(result) -> None:
+    """The week's follow-ups on the terminal, grouped by day (overdue first)."""
+    title = (f"Follow-ups for the week {result.week_start:%a %d %b} - {result.week_end:%a %d %b %Y} "
+             f"(as of {result.as_of.isoformat()})")
+    if not result.items:
+        click.echo(f"{title}: nothing to do this week.")
+        return
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for name in ("Due", "State", "Company", "Role", "Contact", "E-mail", "Row"):
+        table.add_column(name, overflow="fold")
+    for i in result.items:
+        state = f"{i.state} ({i.days_overdue} d)" if i.days_overdue else i.state
+        table.add_row(f"{i.due_date:%a %d %b}", state, i.company or "", i.role or "",
+                      i.contact_name or "(ask who)", i.contact_email or "", str(i.row))
+    _console().print(table)
+    click.echo(check_summary(result))
+
+
+# ---- template
+
+@app.command("template", epilog="\b\nExamples:\n  followup-xl template tracker.xlsx\n"
+             "  followup-xl template tracker.xlsx --country US --subdivision CA --sample\n"
+             "  followup-xl template tracker.xlsx --country IL --engine xlwings")
+@click.argument("out", metavar="OUT.xlsx")
+@click.option("--country", metavar="CC", help="ISO country code of the holidays [default: $FOLLOWUP_XL_COUNTRY or US].")
+@click.option("--subdivision", metavar="SD", help="State or region code, e.g. CA.")
+@click.option("--engine", type=click.Choice(["native", "xlwings"]), default="native", show_default=True,
+              help="native: formulas for any spreadsheet; xlwings: the followup_xl Excel functions.")
+@click.option("--sample", is_flag=True, help="Fill in a dozen sample applications.")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+def template_cmd(out: str, country: Optional[str], subdivision: Optional[str], engine: str,
+                 sample: bool, force: bool) -> None:
+    """Write a tracker workbook to fill in: Tracker, Settings, Holidays and How to use sheets."""
+    from .template import write_template
+
+    if country is None:
+        country, subdivision = env_country(), subdivision or env_subdivision()
+    path = write_template(out, country=country, subdivision=subdivision, engine=engine,
+                          sample=sample, force=force)
+    click.echo(f"Wrote {path}")
 
 
 # ---------------------------------------------------------------------------- entry point

@@ -47,6 +47,7 @@ _NAT = np.iinfo(np.int64).min  # the int64 view of NaT
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                  "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!")
+_ERROR_SET = frozenset(_ERROR_VALUES)  # an error shown as text (xlwings with err_to_str=True)
 
 
 class CellError(str):
@@ -147,8 +148,8 @@ def _date_column(col: Sequence[Any], date1904: bool, order: str) -> tuple[np.nda
             continue
         if v is None or v == "":
             continue
-        if isinstance(v, CellError):
-            bad[i] = f"the cell shows the error {v}: enter a date such as 2026-11-30"
+        if isinstance(v, CellError) or (t is str and v.strip() in _ERROR_SET):
+            bad[i] = f"the cell shows the error {v.strip()}: enter a date such as 2026-11-30"
             continue
         key = (t, v)
         hit = cache.get(key)
@@ -209,8 +210,8 @@ def _int_column(col: Sequence[Any], key: str) -> tuple[np.ndarray, dict[int, str
 
 
 def _int_reason(v: Any, key: str, lo: float, hi: float) -> float | str:
-    if isinstance(v, CellError):
-        return f"the cell shows the error {v}: enter a whole number"
+    if isinstance(v, CellError) or (isinstance(v, str) and v.strip() in _ERROR_SET):
+        return f"the cell shows the error {v.strip()}: enter a whole number"
     number = _whole_number(v)
     if key == "cadence":
         what = f"use a whole number of days from {schema.CADENCE_MIN} to {schema.CADENCE_MAX}, or leave it blank for the default"
