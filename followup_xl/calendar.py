@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import holidays as holidays_lib
 import numpy as np
 
+from .dates import coerce_date
 from .errors import CalendarError, quote
 
 # WORKDAY.INTL weekend numbers -> mask (Monday..Sunday, 1 = day off).
@@ -132,7 +133,7 @@ class WorkCalendar:
         self.subdivision = normalize_subdivision(subdivision)
         self._entity = _holiday_entity(self.country, self.subdivision)  # validates both codes
         self.weekend = parse_weekend(weekend, self.country)
-        self.extra: frozenset[dt.date] = frozenset(_to_date(d) for d in extra)
+        self.extra: frozenset[dt.date] = frozenset(_extra_dates(extra))
         self._weekmask = "".join("0" if c == "1" else "1" for c in self.weekend)
         self._covered: tuple[int, int] | None = None
         self._cal: np.busdaycalendar | None = None
@@ -255,8 +256,14 @@ class WorkCalendar:
         return self.workday(day, -1)
 
 
+def _extra_dates(extra: Iterable[Any]) -> list[dt.date]:
+    """Closure dates as given by a Holidays column: blanks skipped, text/serials read as dates."""
+    days = (coerce_date(v) for v in ([] if extra is None else extra))
+    return [day for day in days if day is not None]
+
+
 def _extra_key(extra: Iterable[Any]) -> tuple[dt.date, ...]:
-    return tuple(sorted({_to_date(d) for d in extra}))
+    return tuple(sorted(set(_extra_dates(extra))))
 
 
 @lru_cache(maxsize=256)

@@ -163,6 +163,23 @@ def test_extra_holidays_are_closures():
         assert base.is_workday(d(day)) and not cal.is_workday(d(day))
 
 
+def test_extra_holidays_column_with_blanks():
+    """A Holidays column arrives with blank rows, text and serials: blanks are skipped."""
+    import pandas as pd
+    column = [None, "", float("nan"), pd.NaT, np.datetime64("NaT"), "2026-12-24", 46387,
+              pd.Timestamp("2026-12-30 00:00")]
+    cal = get_calendar("US", extra=column)
+    assert sorted(cal.extra) == [d("2026-12-24"), d("2026-12-30"), d("2026-12-31")]
+    assert get_calendar("US", extra=[None, ""]) is get_calendar("US")
+    assert get_calendar("US", extra=None) is get_calendar("US")
+
+
+def test_extra_holiday_that_is_not_a_date():
+    from followup_xl.errors import NotADateError
+    with pytest.raises(NotADateError, match="'company picnic' is not a date"):
+        get_calendar("US", extra=["company picnic"])
+
+
 # ------------------------------------------------------------------ WORKDAY.INTL
 
 @pytest.mark.parametrize("cal_args,start,days,expected", [
