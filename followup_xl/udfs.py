@@ -1,0 +1,661 @@
+"""Excel functions (SPEC: "Excel functions"): xlwings UDFs, thin adapters over the engine.
+
+Every function takes a cell or a range and answers in the same shape, through the
+engine's vector functions in one call. A blank input answers blank; a bad cell answers a
+short message in that cell ("#DATE? 'soon' is not a date: ..."); nothing raises, because
+on Windows an exception puts a traceback into the cell. Messages start with #DATE?,
+#CALENDAR? or #VALUE?; an Excel error or a message coming in is passed through as is.
+
+Speed (see benchmarks/udfs.py): range arguments arrive raw, as COM hands them over (a
+scalar, or a tuple of row tuples; date cells as date-times, numbers as floats, empty cells
+as None) and are read in one pass. The answer goes back raw too, after xlwings' own write
+conversion (dates -> Excel dates) has run once per distinct value: a column of 10,000
+dates holds a few hundred distinct ones.
+
+Outside Excel (plain Python) the functions answer lists of rows of Python values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from functools import wraps
+from typing import Any, Callable
+
+import numpy as np
+import xlwings as xw
+
+from . import schema
+from .calendar import WorkCalendar, get_calendar, holidays_in_year
+from .dates import coerce_date, serial_to_date
+from .errors import CalendarError, FollowupError, NotADateError, UsageError, quote
+from .rules import days_overdue, followup_state, next_contact_many, validate_cadence, validate_max_days
+
+CATEGORY = "followup-xl"
+COUNTRY_ENV, SUBDIVISION_ENV = "FOLLOWUP_XL_COUNTRY", "FOLLOWUP_XL_SUBDIVISION"
+TAGS = ("#DATE?", "#CALENDAR?", "#VALUE?", "#ERROR!")
+# Error cells as COM hands them over (VT_ERROR codes) and as Excel shows them.
+EXCEL_ERRORS = {
+    -2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
+    -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
+}
+EXCEL_ERROR_TEXTS = frozenset(EXCEL_ERRORS.values()) | {"#SPILL!", "#CALC!", "#GETTING_DATA"}
+SERIAL_ZERO = dt.date(1899, 12, 30)  # serial 0: an empty cell reached through a formula
+_ORD_ZERO = SERIAL_ZERO.toordinal()
+_ORD_1970 = dt.date(1970, 1, 1).toordinal()
+_MAX_WORKDAYS = 1_000_000  # WORKDAY.INTL days beyond this leave the calendar
+_DEFAULT = {s.name: s.default for s in schema.SETTINGS}
+
+
+# --------------------------------------------------------------------------- messages
+
+class PassThrough(Exception):
+    """An Excel error or one of our messages in an input cell: answered unchanged."""
+
+
+def message(exc: Exception) -> str:
+    """The text a bad input answers in its cell."""
+    if isinstance(exc, PassThrough):
+        return str(exc)
+    tag = "#DATE?" if isinstance(exc, NotADateError) else "#CALENDAR?" if isinstance(
+        exc, CalendarError) else "#VALUE?"
+    return f"{tag} {exc}"
+
+
+def is_message(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("#") and (
+        value in EXCEL_ERROR_TEXTS or value.startswith(TAGS))
+
+
+def cell_safe(fn: Callable[..., list]) -> Callable[..., list]:
+    """A problem with the whole call answers one message cell, never an exception."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> list:
+        try:
+            return fn(*args, **kwargs)
+        except (FollowupError, PassThrough) as exc:
+            return [[message(exc)]]
+        except Exception as exc:  # a bug must still not put a traceback into a cell
+            return [[f"#ERROR! followup-xl: {type(exc).__name__}: {exc}"[:255]]]
+
+    # Import Functions shows the docstring in Excel's function wizard: one line.
+    wrapper.__doc__ = " ".join((fn.__doc__ or "").split())
+    return wrapper
+
+
+# --------------------------------------------------------------------------- reading cells
+
+def grid(value: Any) -> np.ndarray:
+    """A cell or range argument as a 2-D object array (COM tuples, lists or a scalar)."""
+    if isinstance(value, (list, tuple)) and value:
+        if isinstance(value[0], (list, tuple)):
+            rows, cols = len(value), len(value[0])
+            flat = [v for row in value for v in row] if cols > 1 else [row[0] for row in value]
+        else:  # a 1-D list: one row
+            rows, cols, flat = 1, len(value), list(value)
+        out = np.empty(rows * cols, dtype=object)
+        out[:] = flat
+        return out.reshape(rows, cols)
+    out = np.empty((1, 1), dtype=object)
+    out[0, 0] = None if isinstance(value, (list, tuple)) else value
+    return out
+
+
+def shape_of(*grids: np.ndarray) -> tuple[int, int]:
+    """The answer's shape: ranges of one size and single cells pair up as in Excel."""
+    try:
+        return np.broadcast_shapes(*(g.shape for g in grids))
+    except ValueError:
+        sizes = " and ".join(sorted({f"{g.shape[0]}x{g.shape[1]}" for g in grids}))
+        raise UsageError(f"The ranges have different sizes ({sizes}): give ranges of one "
+                         "size, or single cells.") from None
+
+
+def spread(g: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A grid stretched to the answer's shape (a single cell repeated), flattened."""
+    return g.ravel() if g.shape == shape else np.broadcast_to(g, shape).ravel()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_error(value: Any) -> None:
+    if is_message(value):
+        raise PassThrough(value)
+    if type(value) is int and value in EXCEL_ERRORS:
+        raise PassThrough(EXCEL_ERRORS[value])
+
+
+def cell_date(value: Any, date_order: str = "MDY") -> dt.date | None:
+    """One cell as a date (None = blank); raises NotADateError or PassThrough.
+
+    A float serial comes from a typed number or a formula (=TODAY()+7) and is a real date
+    whatever its year; serial 0 (an empty cell through a formula) counts as blank.
+    """
+    if is_blank(value):
+        return None
+    _check_error(value)
+    if isinstance(value, dt.datetime):
+        if value.date() == SERIAL_ZERO:
+            if value.time() == dt.time(0):
+                return None
+            raise NotADateError(f"{value:%H:%M} is not a date: it is a time of day only.")
+        return value.date()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return None if value == 0 else serial_to_date(float(value), plausible=False, original=value)
+    return coerce_date(value, date_order=date_order)
+
+
+def cell_number(value: Any, what: str) -> float | None:
+    """One cell as a number (None = blank); raises UsageError or PassThrough."""
+    if is_blank(value):
+        return None
+    _check_error(value)
+    if isinstance(value, bool):
+        raise UsageError(f"{what} {value} is not a number: it is a TRUE/FALSE value.")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, dt.date):
+        raise UsageError(f"{what} {value:%Y-%m-%d} is a date, not a number.")
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{what} {quote(value)} is not a number.") from None
+
+
+def to_days(values: np.ndarray, date_order: str) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """A flat column of cells as datetime64[D]: (days, ok mask, {index: message}).
+
+    Date cells are read in one pass; the rest (numbers, text, blanks) one by one.
+    """
+    n = values.shape[0]
+    ords = np.fromiter((v.toordinal() if isinstance(v, dt.date) else 0 for v in values),
+                       dtype=np.int64, count=n)
+    errors: dict[int, str] = {}
+    for i in np.flatnonzero((ords == 0) | (ords == _ORD_ZERO)):
+        try:
+            day = cell_date(values[i], date_order)
+        except (FollowupError, PassThrough) as exc:
+            errors[int(i)] = message(exc)
+            day = None
+        ords[i] = 0 if day is None else day.toordinal()
+    ok = ords != 0
+    days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    days[ok] = (ords[ok] - _ORD_1970).astype("datetime64[D]")
+    return days, ok, errors
+
+
+def map_cells(values: np.ndarray, fn: Callable[[Any], Any]) -> tuple[list, dict[int, str]]:
+    """fn over a flat column of cells, once per distinct value: (results, {index: message})."""
+    cache: dict[tuple, Any] = {}
+    out: list = []
+    errors: dict[int, str] = {}
+    for i, v in enumerate(values):
+        key = (type(v), v)
+        if key not in cache:
+            try:
+                cache[key] = fn(v)
+            except (FollowupError, PassThrough) as exc:
+                cache[key] = PassThrough(message(exc))
+        result = cache[key]
+        if isinstance(result, PassThrough):
+            errors[i] = str(result)
+            result = None
+        out.append(result)
+    return out, errors
+
+
+def numbers(g: np.ndarray, fn: Callable[[Any], int | None], shape: tuple[int, int]
+            ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """fn (cell -> whole number, None = blank) over a grid, computed before it is stretched
+    to the answer's shape: (int64 values, blank mask, {index: message}), flattened."""
+    values, errors = map_cells(g.ravel(), fn)
+    blank = np.array([v is None for v in values], dtype=bool)
+    ints = np.array([0 if v is None else v for v in values], dtype=np.int64)
+    if errors:
+        blank[list(errors)] = False
+        texts = np.full(g.size, None, dtype=object)
+        texts[list(errors)] = list(errors.values())
+        texts = spread(texts.reshape(g.shape), shape)
+        errors = {int(i): texts[i] for i in np.flatnonzero([t is not None for t in texts])}
+    return (spread(ints.reshape(g.shape), shape), spread(blank.reshape(g.shape), shape), errors)
+
+
+def one_cell(value: Any, what: str) -> Any:
+    """An argument that must be a single cell (country, weekend, as_of, ...)."""
+    if isinstance(value, (list, tuple)):
+        g = grid(value)
+        if g.size != 1:
+            raise UsageError(f"{what} must be a single cell, not a range of {g.shape[0]}x{g.shape[1]}.")
+        value = g[0, 0]
+    _check_error(value)
+    return value
+
+
+def one_date(value: Any, what: str, date_order: str = "MDY") -> dt.date | None:
+    try:
+        return cell_date(one_cell(value, what), date_order)
+    except NotADateError as exc:
+        raise NotADateError(f"{what}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- answering
+
+def for_excel(values: list) -> list:
+    """Values as COM takes them: xlwings' own write conversion when running in Excel."""
+    if not values or "excel" not in [e.name for e in xw.engines]:
+        return values
+    from xlwings import conversion
+
+    return [row[0] for row in conversion.write([[v] for v in values], None, {})]
+
+
+def answer(shape: tuple[int, int], values: list) -> list[list]:
+    """Rows of cells from a flat list of Python values (None = blank)."""
+    index: dict[tuple, int] = {}
+    codes = np.fromiter((index.setdefault((type(v), v), len(index)) for v in values),
+                        dtype=np.int64, count=len(values))
+    return _assemble(shape, codes, [k[1] for k in index])
+
+
+def answer_days(shape: tuple[int, int], days: np.ndarray, ok: np.ndarray,
+                errors: dict[int, str]) -> list[list]:
+    """Rows of cells from dates (datetime64[D]), blanks where not ok, and messages."""
+    distinct, inverse = np.unique(days[ok], return_inverse=True)
+    codes = np.full(days.shape[0], distinct.shape[0], dtype=np.int64)  # blank
+    codes[ok] = inverse.ravel()
+    messages = list(errors.values())
+    for k, i in enumerate(errors):
+        codes[i] = distinct.shape[0] + 1 + k
+    return _assemble(shape, codes, distinct.tolist() + [None] + messages)
+
+
+def _assemble(shape: tuple[int, int], codes: np.ndarray, distinct: list) -> list[list]:
+    converted = np.empty(len(distinct), dtype=object)
+    converted[:] = for_excel(distinct)
+    return converted[codes].reshape(shape).tolist()
+
+
+# --------------------------------------------------------------------------- calendars
+
+def place(country: Any, subdivision: Any) -> tuple[str, str | None]:
+    """Country and subdivision: the arguments, else FOLLOWUP_XL_COUNTRY/_SUBDIVISION, else US."""
+    c = one_cell(country, "Country")
+    s = one_cell(subdivision, "Subdivision")
+    if is_blank(c):
+        c = os.environ.get(COUNTRY_ENV) or _DEFAULT["Country"]
+        if is_blank(s):
+            s = os.environ.get(SUBDIVISION_ENV) or None
+    return str(c).strip().upper(), (None if is_blank(s) else s)
+
+
+def holiday_dates(holidays: Any, date_order: str) -> list[dt.date]:
+    """The holidays argument: a cell or range of dates; blanks ignored."""
+    if holidays is None:
+        return []
+    days: list[dt.date] = []
+    for v in grid(holidays).ravel():
+        try:
+            day = cell_date(v, date_order)
+        except NotADateError as exc:
+            raise NotADateError(f"Holidays: {exc}") from None
+        if day is not None:
+            days.append(day)
+    return days
+
+
+def calendar_for(country: Any, subdivision: Any, holidays: Any, weekend: Any) -> tuple[WorkCalendar, str]:
+    """The working-day calendar of the arguments, and the order for dates typed as text."""
+    c, s = place(country, subdivision)
+    order = schema.default_date_order(c)
+    cal = get_calendar(c, s, one_cell(weekend, "Weekend"), holiday_dates(holidays, order))
+    return cal, order
+
+
+# --------------------------------------------------------------------------- argument docs
+
+_CAL_DOCS = {
+    "country": "ISO country code of the public holidays (US, GB, DE, IL, ...). Blank: "
+               f"{COUNTRY_ENV} or US.",
+    "subdivision": "State or region code for regional holidays (CA, NY, BY, ...). Optional.",
+    "holidays": "Extra days off: a cell or range of dates (company closures, vacations). "
+                "Blanks are ignored.",
+    "weekend": "Days off as WORKDAY.INTL takes them: 1-7, 11-17 or a mask like 0000011 "
+               "(Monday first, 1 = off). Blank: the country's weekend.",
+}
+
+
+def _calendar_args(fn: Callable) -> Callable:
+    """xw.arg docs of the calendar arguments a function has."""
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    for name in ("weekend", "holidays", "subdivision", "country"):
+        if name in params:
+            fn = xw.arg(name, "raw" if name == "holidays" else None,
+                        doc=_CAL_DOCS[name], err_to_str=True)(fn)
+    return fn
+
+
+def _whole(value: Any, validate: Callable[[Any, str], int], what: str, default: int | None) -> int | None:
+    number = cell_number(value, what)
+    return default if number is None else validate(number, what)
+
+
+def whole_count(value: Any, what: str) -> int:
+    """A whole number, 0 or more (follow-up counts and limits)."""
+    if not float(value).is_integer() or value < 0:
+        raise UsageError(f"{what} {quote(value)} is not valid: use a whole number, 0 or more.")
+    return int(value)
+
+
+def _cadence(v: Any) -> int | None:
+    return _whole(v, validate_cadence, "Cadence", _DEFAULT["DefaultCadence"])
+
+
+def _max_days(v: Any) -> int | None:
+    return _whole(v, lambda x, _what: validate_max_days(x), "Max days", _DEFAULT["MaxDays"])
+
+
+def _workdays(v: Any) -> int | None:
+    number = cell_number(v, "Days")
+    if number is not None and abs(number) > _MAX_WORKDAYS:
+        raise UsageError(f"Days {quote(v)} is too large: use at most {_MAX_WORKDAYS:,}.")
+    return None if number is None else int(number)  # WORKDAY.INTL truncates toward zero
+
+
+def _merge(ok: np.ndarray, errors: dict[int, str], more: dict[int, str],
+           blank: np.ndarray | None = None) -> None:
+    """Messages of other arguments join where the date is usable (a blank date stays blank);
+    a blank other argument blanks the cell."""
+    for i, text in more.items():
+        if ok[i]:
+            errors[i] = text
+            ok[i] = False
+    if blank is not None:
+        ok &= ~blank
+
+
+# --------------------------------------------------------------------------- the functions
+
+@xw.func(category=CATEGORY)
+@xw.arg("base", "raw", doc="The last contact date (else the interview date): a cell or a "
+                           "range of dates.")
+@xw.arg("cadence_days", "raw", doc="Days to wait, 1-90: a number or a range the size of base. "
+                                   "Blank: 7.")
+@xw.arg("max_days", "raw", doc="Never wait longer than this: a holiday then moves the date "
+                               "earlier, not later. Blank: 10.")
+@_calendar_args
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_NEXT(base: Any, cadence_days: Any = None, max_days: Any = None, country: Any = None,
+                  subdivision: Any = None, holidays: Any = None, weekend: Any = None) -> list:
+    """Next contact date: base + cadence days, moved to a working day (no weekend, no public
+    holiday) within max_days. A range in gives a range out; a blank gives a blank."""
+    cal, order = calendar_for(country, subdivision, holidays, weekend)
+    b, c, m = grid(base), grid(cadence_days), grid(max_days)
+    shape = shape_of(b, c, m)
+    days, ok, errors = to_days(spread(b, shape), order)
+    cadence, _, c_err = numbers(c, _cadence, shape)
+    window, _, m_err = numbers(m, _max_days, shape)
+    _merge(ok, errors, {**m_err, **c_err})
+    out = np.full(days.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
+    if ok.any():
+        out[ok] = next_contact_many(days[ok], cadence[ok], window[ok], cal)
+    return answer_days(shape, out, ok, errors)
+
+
+def _state_inputs(next_contact: Any, status: Any, as_of: Any, *more: Any):
+    """as_of, shape, next dates (None = blank), statuses, {index: message}, other grids."""
+    order = schema.default_date_order(place(None, None)[0])
+    a = one_date(as_of, "As of", order) or dt.date.today()
+    grids = [grid(next_contact), grid(status), *(grid(x) for x in more)]
+    shape = shape_of(*grids)
+    days, ok, errors = to_days(spread(grids[0], shape), order)
+    nexts = [d if k else None for d, k in zip(days.tolist(), ok.tolist())]
+    statuses = spread(grids[1], shape)
+    for i, v in enumerate(statuses):  # an error in Status is passed through
+        if i not in errors and (is_message(v) or (type(v) is int and v in EXCEL_ERRORS)):
+            errors[i] = EXCEL_ERRORS.get(v, v) if type(v) is int else v
+    return a, shape, nexts, statuses, errors, grids[2:]
+
+
+_AS_OF_DOC = "The date states are computed for. Blank: today."
+_NEXT_DOC = "The next contact date (FOLLOWUP_NEXT's answer): a cell or a range."
+_STATUS_DOC = ("Status: Applied, Interviewing, Waiting, On hold, Offer, Accepted, Rejected, "
+               "Withdrawn (blank = active). A cell or a range the size of next_contact.")
+
+
+@xw.func(category=CATEGORY, volatile=True)
+@xw.arg("next_contact", "raw", doc=_NEXT_DOC)
+@xw.arg("status", "raw", doc=_STATUS_DOC)
+@xw.arg("as_of", doc=_AS_OF_DOC, err_to_str=True)
+@xw.arg("followups_sent", "raw", doc="Follow-ups sent so far (blank = 0): a number or a range.")
+@xw.arg("max_followups", doc="Stop after this many follow-ups. Blank: no limit.", err_to_str=True)
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_STATE(next_contact: Any, status: Any = None, as_of: Any = None,
+                   followups_sent: Any = None, max_followups: Any = None) -> list:
+    """Follow-up state: Closed, Needs date, Limit reached, Overdue, Due today, Due this week
+    or Upcoming (first match wins), relative to as_of."""
+    limit = _whole(one_cell(max_followups, "Max follow-ups"), whole_count, "Max follow-ups", None)
+    a, shape, nexts, statuses, errors, (sent_grid,) = _state_inputs(
+        next_contact, status, as_of, followups_sent)
+    sent, sent_blank, s_err = numbers(sent_grid, lambda v: _whole(v, whole_count, "Follow-ups sent", None), shape)
+    cache: dict[tuple, str] = {}
+    out: list = []
+    for i, day in enumerate(nexts):
+        if day is None and i not in errors and is_blank(statuses[i]) and sent_blank[i]:
+            out.append(None)
+        elif i in errors or i in s_err:
+            out.append(errors.get(i) or s_err[i])
+        else:
+            key = (day, schema.canonical_status(statuses[i]), int(sent[i]))
+            if key not in cache:
+                cache[key] = followup_state(day, statuses[i], a, key[2], limit)
+            out.append(cache[key])
+    return answer(shape, out)
+
+
+@xw.func(category=CATEGORY, volatile=True)
+@xw.arg("next_contact", "raw", doc=_NEXT_DOC)
+@xw.arg("status", "raw", doc=_STATUS_DOC)
+@xw.arg("as_of", doc=_AS_OF_DOC, err_to_str=True)
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_DAYS_OVERDUE(next_contact: Any, status: Any = None, as_of: Any = None) -> list:
+    """Calendar days past the next contact date for an open row (0 when not overdue)."""
+    a, shape, nexts, statuses, errors, _ = _state_inputs(next_contact, status, as_of)
+    out = [errors[i] if i in errors
+           else None if day is None and is_blank(statuses[i])
+           else days_overdue(day, statuses[i], a) for i, day in enumerate(nexts)]
+    return answer(shape, out)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("start_date", "raw", doc="The start date: a cell or a range of dates. The start "
+                                 "itself is never counted.")
+@xw.arg("days", "raw", doc="Working days to add (negative: go back). A number or a range the "
+                           "size of start_date.")
+@_calendar_args
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_WORKDAY(start_date: Any, days: Any, country: Any = None, subdivision: Any = None,
+                     holidays: Any = None, weekend: Any = None) -> list:
+    """The date a number of working days before or after start_date, like WORKDAY.INTL,
+    with the country's public holidays built in."""
+    cal, order = calendar_for(country, subdivision, holidays, weekend)
+    s, n = grid(start_date), grid(days)
+    shape = shape_of(s, n)
+    start, ok, errors = to_days(spread(s, shape), order)
+    counts, blank, c_err = numbers(n, _workdays, shape)
+    _merge(ok, errors, c_err, blank)
+    out = np.full(start.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
+    if ok.any():
+        out[ok] = cal.workday_many(start[ok], counts[ok])
+    return answer_days(shape, out, ok, errors)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("start_date", "raw", doc="The first day: a cell or a range of dates.")
+@xw.arg("end_date", "raw", doc="The last day: a cell or a range the size of start_date.")
+@_calendar_args
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_NETWORKDAYS(start_date: Any, end_date: Any, country: Any = None, subdivision: Any = None,
+                         holidays: Any = None, weekend: Any = None) -> list:
+    """Working days from start_date to end_date, both counted, like NETWORKDAYS.INTL
+    (negative when end_date is earlier), with the country's public holidays built in."""
+    cal, order = calendar_for(country, subdivision, holidays, weekend)
+    s, e = grid(start_date), grid(end_date)
+    shape = shape_of(s, e)
+    start, ok, errors = to_days(spread(s, shape), order)
+    end, e_ok, e_err = to_days(spread(e, shape), order)
+    _merge(ok, errors, e_err, ~e_ok & ~np.isin(np.arange(e_ok.shape[0]), list(e_err)))
+    counts = np.zeros(start.shape[0], dtype=np.int64)
+    if ok.any():
+        counts[ok] = cal.networkdays_many(start[ok], end[ok])
+    out = [errors[i] if i in errors else int(c) if k else None
+           for i, (c, k) in enumerate(zip(counts.tolist(), ok.tolist()))]
+    return answer(shape, out)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("date_value", "raw", doc="The day to check: a cell or a range of dates.")
+@_calendar_args
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_IS_WORKDAY(date_value: Any, country: Any = None, subdivision: Any = None,
+                        holidays: Any = None, weekend: Any = None) -> list:
+    """TRUE when the date is a working day: not a weekend day and not a public or extra
+    holiday."""
+    cal, order = calendar_for(country, subdivision, holidays, weekend)
+    g = grid(date_value)
+    days, ok, errors = to_days(g.ravel(), order)
+    flags = cal.is_workday_many(days).tolist()
+    out = [errors[i] if i in errors else flag if k else None
+           for i, (flag, k) in enumerate(zip(flags, ok.tolist()))]
+    return answer(g.shape, out)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("year", "raw", doc="The year, e.g. 2026 (a range of years lists them all).")
+@_calendar_args
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_HOLIDAYS(year: Any, country: Any = None, subdivision: Any = None) -> list:
+    """The public holidays of a year, spilled as two columns: Date, Name."""
+    c, s = place(country, subdivision)
+    rows: list = []
+    for v in grid(year).ravel():
+        number = cell_number(v, "Year")
+        if number is None:
+            continue
+        if not number.is_integer() or not 1900 <= number <= 2200:
+            raise UsageError(f"Year {quote(v)} is not valid: use a whole year from 1900 to 2200.")
+        for day, name in holidays_in_year(int(number), c, s):
+            rows.extend((day, name))
+    if not rows:
+        return [[None, None]]
+    return answer((len(rows) // 2, 2), rows)
+
+
+def week_columns() -> list[tuple[str, str]]:
+    """(Item field, header) of the FOLLOWUP_WEEK columns: the weekly list's item fields."""
+    from .weekly import Item
+
+    cols = []
+    for f in dataclasses.fields(Item):
+        if f.name == "tracker":  # always the one range
+            continue
+        col = schema.COLUMN_BY_KEY.get(f.name)
+        cols.append((f.name, col.header if col else f.name.replace("_", " ").capitalize()))
+    return cols
+
+
+@xw.func(category=CATEGORY, volatile=True)
+@xw.arg("tracker", ndim=2, doc="The tracker table including its header row (title rows above "
+                               "it are fine), e.g. Tracker!A1:Q200.", err_to_str=True)
+@xw.arg("week_of", doc="Any date in the week to list (Monday to Sunday). Blank: as_of.",
+        err_to_str=True)
+@xw.arg("as_of", doc=_AS_OF_DOC, err_to_str=True)
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_WEEK(tracker: Any, week_of: Any = None, as_of: Any = None) -> list:
+    """The weekly follow-up list of a tracker table, spilled with a header row: who to contact
+    this week (overdue first), with contact details and a message draft."""
+    from .weekly import weekly_from_table
+
+    c, s = place(None, None)
+    order = schema.default_date_order(c)
+    settings = schema.Settings(country=c, subdivision=s)
+    result = weekly_from_table([list(r) for r in grid(tracker)], tracker="(range)",
+                               settings=settings, week_of=one_date(week_of, "Week of", order),
+                               as_of=one_date(as_of, "As of", order))
+    cols = week_columns()
+    rows = [[getattr(item, key) for key, _ in cols] for item in result.items]
+    for p in result.problems:
+        if p.severity == "error":
+            rows.append([_problem_cell(key, p) for key, _ in cols])
+    cells = [h for _, h in cols] + [v for row in rows for v in row]
+    return answer((len(rows) + 1, len(cols)), cells)
+
+
+def _problem_cell(key: str, problem: Any) -> Any:
+    if key == "state":
+        return "Problem"
+    if key == "row":
+        return problem.row
+    if key == "message":
+        where = f"{problem.column}: " if problem.column else ""
+        return f"{where}{problem.message}"
+    return None
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("contact_name", "raw", doc="The contact person's name: a cell or a range.")
+@xw.arg("company", "raw", doc="The company: a cell or a range the size of contact_name.")
+@xw.arg("role", "raw", doc="The job applied for. Optional.")
+@xw.arg("interview_date", "raw", doc="The interview date, mentioned when given. Optional.")
+@xw.ret("raw")
+@cell_safe
+def FOLLOWUP_MESSAGE(contact_name: Any, company: Any, role: Any = None,
+                     interview_date: Any = None) -> list:
+    """A polite follow-up message draft to the contact person: still interested, glad to
+    meet again, curious where things stand."""
+    from .messages import draft
+
+    order = schema.default_date_order(place(None, None)[0])
+    grids = [grid(contact_name), grid(company), grid(role), grid(interview_date)]
+    shape = shape_of(*grids)
+    n, c, r, d = (spread(g, shape) for g in grids)
+    days, ok, errors = to_days(d, order)
+    out: list = []
+    for i in range(n.shape[0]):
+        texts = (n[i], c[i], r[i])
+        bad = next((v for v in texts if is_message(v) or type(v) is int and v in EXCEL_ERRORS), None)
+        if i in errors or bad is not None:
+            out.append(errors.get(i) or EXCEL_ERRORS.get(bad, bad))
+        elif is_blank(n[i]) and is_blank(c[i]):
+            out.append(None)
+        else:
+            day = days[i].item() if ok[i] else None
+            out.append(draft(_text(n[i]), _text(c[i]), _text(r[i]), day))
+    return answer(shape, out)
+
+
+def _text(value: Any) -> Any:
+    """A number typed in a text cell (a company called 3M is text; 42 is 42.0 over COM)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+__all__ = [
+    "FOLLOWUP_NEXT", "FOLLOWUP_STATE", "FOLLOWUP_DAYS_OVERDUE", "FOLLOWUP_WORKDAY",
+    "FOLLOWUP_NETWORKDAYS", "FOLLOWUP_IS_WORKDAY", "FOLLOWUP_HOLIDAYS", "FOLLOWUP_WEEK",
+    "FOLLOWUP_MESSAGE",
+]
