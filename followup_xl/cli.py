@@ -301,23 +301,33 @@ def write_sample_tracker(path) -> None:
     write_template(path, sample=True, force=True)
 
 
+def _item_cells(i) -> list[str]:
+    state = f"{i.state} ({i.days_overdue} d)" if i.days_overdue else i.state
+    return [f"{i.due_date:%a %d %b}", state, i.company or "", i.role or "",
+            i.contact_name or "(ask who to follow up with)", i.contact_email or "",
+            f"{i.tracker} row {i.row}"]
+
+
 def show_list(result) -> None:
-    """The week's follow-ups on the terminal, grouped by day (overdue first)."""
+    """The week's follow-ups on the terminal in date order (overdue first)."""
     title = (f"Follow-ups for the week {result.week_start:%a %d %b} - {result.week_end:%a %d %b %Y} "
              f"(as of {result.as_of.isoformat()})")
     if not result.items:
         click.echo(f"{title}: nothing to do this week.")
         return
-    from rich.table import Table
+    if not sys.stdout.isatty():  # plain lines for pipes and logs: nothing wrapped or cut
+        click.echo(f"{title}:")
+        for i in result.items:
+            click.echo("  " + "  ".join(_item_cells(i)))
+    else:
+        from rich.table import Table
 
-    table = Table(title=title, title_justify="left")
-    for name in ("Due", "State", "Company", "Role", "Contact", "E-mail", "Row"):
-        table.add_column(name, overflow="fold")
-    for i in result.items:
-        state = f"{i.state} ({i.days_overdue} d)" if i.days_overdue else i.state
-        table.add_row(f"{i.due_date:%a %d %b}", state, i.company or "", i.role or "",
-                      i.contact_name or "(ask who)", i.contact_email or "", str(i.row))
-    _console().print(table)
+        table = Table(title=title, title_justify="left")
+        for name in ("Due", "State", "Company", "Role", "Contact", "E-mail"):
+            table.add_column(name, overflow="fold", no_wrap=name in ("Due", "State"))
+        for i in result.items:
+            table.add_row(*_item_cells(i)[:6])
+        _console().print(table)
     click.echo(check_summary(result))
 
 
