@@ -1,0 +1,731 @@
+"""Hostile and broken workbooks are refused cleanly, fast and in bounded memory (issue 6).
+
+Every file here is made by the test itself: a billion-laughs DOCTYPE inside a sheet, a
+sheet that really inflates to gigabytes, a zip with a hundred thousand parts, sizes that
+lie, truncated archives, a renamed CSV, an encrypted-looking and an old-.xls-looking
+compound file. Each is run through the real `followup-xl check` and `followup-xl weekly`
+processes: exit 1, one line, no traceback, within seconds, peak memory measured with
+os.wait4 (the child's own ru_maxrss) under an address-space limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from followup_xl import cli, safety
+from followup_xl.errors import FollowupError, TrackerError
+
+GIB = 1 << 30
+MEMORY_CAP = 2 * GIB  # RLIMIT_AS of each child: a regression fails instead of eating the machine
+MAX_RSS_MB = 400  # a refusal needs the interpreter and its imports, nothing more
+MAX_SECONDS = 10
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+AS_OF = dt.date(2026, 11, 30)  # a Monday
+
+
+# --------------------------------------------------------------------------- running the CLI
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    seconds: float
+    maxrss_mb: float
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in (self.out + self.err).splitlines() if line.strip()]
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 120) -> Run:
+    """`python -m followup_xl ARGS` in a child; its own peak RSS comes from os.wait4."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "followup_xl", *args], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_cap_memory,
+                            env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"})
+    err: list[bytes] = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()))
+    reader.start()
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
+    out = proc.stdout.read()
+    reader.join()
+    _, status, usage = os.wait4(proc.pid, 0)
+    killer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()
+    proc.stderr.close()
+    return Run(proc.returncode, out.decode("utf-8", "replace"), err[0].decode("utf-8", "replace"),
+               time.perf_counter() - start, usage.ru_maxrss / 1024)
+
+
+def assert_refused(run: Run, name: str, *phrases: str) -> None:
+    """The spec's standard: exit 1, one sentence naming the file, no traceback, fast, small."""
+    text = run.out + run.err
+    assert "Traceback" not in text and "panicked" not in text, text
+    assert run.code == 1, text
+    assert len(run.lines) == 1, text
+    assert name in run.lines[0], text
+    for phrase in phrases:
+        assert phrase in run.lines[0], text
+    assert run.seconds < MAX_SECONDS, f"{run.seconds:.1f} s"
+    assert run.maxrss_mb < MAX_RSS_MB, f"{run.maxrss_mb:.0f} MB"
+
+
+# --------------------------------------------------------------------------- building files
+
+def good_tracker(path: Path) -> Path:
+    """A small, valid tracker: one row due in AS_OF's week."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tracker"
+    ws.append(["Company", "Contact name", "Contact email", "Last contact", "Status"])
+    ws.append(["Acme", "Dana Smith", "dana@acme.example", dt.date(2026, 11, 23), "Interviewing"])
+    ws.append(["Globex", "Lee Park", "lee@globex.example", dt.date(2026, 11, 25), "Waiting"])
+    wb.save(path)
+    return path
+
+
+def rewrite(src: Path, dst: Path, changes: dict) -> Path:
+    """Copy a workbook with some parts' bytes changed (or added): part -> bytes -> bytes."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        names = zin.namelist()
+        for name in names:
+            data = zin.read(name)
+            zout.writestr(name, changes[name](data) if name in changes else data)
+        for part in changes:
+            if part not in names:
+                zout.writestr(part, changes[part](b""))
+    return dst
+
+
+def rewrite_part(src: Path, dst: Path, part: str, change) -> Path:
+    return rewrite(src, dst, {part: change})
+
+
+LAUGHS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE lolz [\n'
+          b'<!ENTITY lol "lollollollollollollollollollollollollollollollollollollollol">\n'
+          + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%s;" % (str(i - 1).encode() if i > 1 else b"")) * 10)
+                     for i in range(1, 10))
+          + b"]>\n")
+
+
+def _without_declaration(data: bytes) -> bytes:
+    return data.split(b"?>", 1)[-1].lstrip() if data.startswith(b"<?xml") else data
+
+
+def billion_laughs(src: Path, dst: Path, part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A DOCTYPE whose entity &lol9; expands to 10^9 'lol's (3 GB), used in a cell of the sheet;
+    part="xl/sharedStrings.xml" moves the cell's text (and the entity) to a shared-strings table."""
+    if part == "xl/sharedStrings.xml":
+        rel = (b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+               b'sharedStrings" Target="sharedStrings.xml" Id="rId99" /></Relationships>')
+        override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
+        return rewrite(src, dst, {
+            "xl/worksheets/sheet1.xml": lambda d: d.replace(
+                b'<c r="A2" t="inlineStr"><is><t>Acme</t></is></c>', b'<c r="A2" t="s"><v>0</v></c>'),
+            "xl/_rels/workbook.xml.rels": lambda d: d.replace(b"</Relationships>", rel),
+            "[Content_Types].xml": lambda d: d.replace(b"</Types>", override),
+            part: lambda d: LAUGHS + f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1">'.encode()
+            + b"<si><t>Acme &lol9;</t></si></sst>",
+        })
+
+    def change(data: bytes) -> bytes:
+        body = _without_declaration(data).replace(
+            b"</sheetData>", b'<row r="9"><c r="A9" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData>', 1)
+        return LAUGHS + body
+
+    return rewrite_part(src, dst, part, change)
+
+
+def write_raw_zip(path: Path, members: list[tuple[str, int, bytes, int, int]]) -> Path:
+    """A zip written by hand: (name, method, compressed bytes, crc32, uncompressed size) each,
+    so a precomputed deflate stream goes in as it is."""
+    with open(path, "wb") as fh:
+        central = []
+        for name, method, comp, crc, usize in members:
+            offset = fh.tell()
+            raw = name.encode()
+            fh.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(comp), usize,
+                                 len(raw), 0) + raw)
+            fh.write(comp)
+            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc,
+                                       len(comp), usize, len(raw), 0, 0, 0, 0, 0, offset) + raw)
+        start = fh.tell()
+        directory = b"".join(central)
+        fh.write(directory)
+        count = len(members)
+        if count > 0xFFFF:  # zip64 end records, as a real million-part archive has
+            record = fh.tell()
+            fh.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, len(directory), start))
+            fh.write(struct.pack("<IIQI", 0x07064B50, 0, record, 1))
+            count = 0xFFFF
+        fh.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), start, 0))
+    return path
+
+
+def deflated(data: bytes) -> tuple[str, int, bytes, int, int]:
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return ("", zipfile.ZIP_DEFLATED, c.compress(data) + c.flush(), zlib.crc32(data), len(data))
+
+
+def repeated_deflate(prefix: bytes, chunk: bytes, repeats: int, suffix: bytes) -> tuple[bytes, int, int]:
+    """One deflate stream of prefix + chunk*repeats + suffix, built in milliseconds.
+
+    After a full flush the compressor forgets everything, so each chunk compresses to the
+    same bytes: compress it once and repeat them. Returns (stream, crc32, size).
+    """
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = c.compress(prefix) + c.flush(zlib.Z_FULL_FLUSH)
+    block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    assert block == again  # the premise of the construction
+    tail = c.compress(suffix) + c.flush()
+    crc = zlib.crc32(prefix)
+    for _ in range(repeats):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(suffix, crc)
+    return head + block * repeats + tail, crc, len(prefix) + len(chunk) * repeats + len(suffix)
+
+
+BOMB_PREFIX = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}"><sheetData>'
+               '<row r="1"><c r="A1" t="inlineStr"><is><t>Company</t></is></c></row>'
+               '<row r="2"><c r="A2" t="inlineStr"><is><t>').encode()
+BOMB_SUFFIX = b"</t></is></c></row></sheetData></worksheet>"
+
+
+def sheet_bomb(src: Path, dst: Path, gib: int = 3) -> Path:
+    """The tracker with a sheet whose one cell inflates to `gib` GiB of text (~1 MB on disk)."""
+    stream, crc, size = repeated_deflate(BOMB_PREFIX, b"A" * (1 << 20), gib * 1024, BOMB_SUFFIX)
+    members = []
+    with zipfile.ZipFile(src) as zin:
+        for name in zin.namelist():
+            if name == "xl/worksheets/sheet1.xml":
+                members.append((name, zipfile.ZIP_DEFLATED, stream, crc, size))
+            else:
+                members.append((name, *deflated(zin.read(name))[1:]))
+    return write_raw_zip(dst, members)
+
+
+def many_parts(src: Path, dst: Path, count: int = 100_000) -> Path:
+    """A valid tracker plus `count` empty parts (a directory bomb)."""
+    members = []
+    with zipfile.ZipFile(src) as zin:
+        for name in zin.namelist():
+            members.append((name, *deflated(zin.read(name))[1:]))
+    empty = deflated(b"")[1:]
+    members += [(f"xl/media/x{i}.bin", *empty) for i in range(count)]
+    return write_raw_zip(dst, members)
+
+
+def lying_size(src: Path, dst: Path, declared: int, inflates_to: int) -> Path:
+    """The sheet part declares `declared` bytes but its deflate stream holds `inflates_to`."""
+    stream, crc, _ = repeated_deflate(BOMB_PREFIX, b"A" * (1 << 20), inflates_to >> 20, BOMB_SUFFIX)
+    members = []
+    with zipfile.ZipFile(src) as zin:
+        for name in zin.namelist():
+            if name == "xl/worksheets/sheet1.xml":
+                members.append((name, zipfile.ZIP_DEFLATED, stream, crc, declared))
+            else:
+                members.append((name, *deflated(zin.read(name))[1:]))
+    return write_raw_zip(dst, members)
+
+
+def ole2(path: Path, streams: list[str], filler_sectors: int = 0) -> Path:
+    """A minimal OLE2 compound file: header, `filler_sectors` of noise, then a directory
+    sector naming `streams` (the header points at it, as a real one does)."""
+    header = bytearray(512)
+    header[:8] = safety.OLE2_MAGIC
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<I", header, 0x2C, 1)  # FAT sectors
+    struct.pack_into("<I", header, 0x30, filler_sectors)  # first directory sector
+    directory = bytearray(512)
+    for k, name in enumerate(streams[:4]):
+        raw = name.encode("utf-16-le")
+        entry = k * 128
+        directory[entry:entry + len(raw)] = raw
+        struct.pack_into("<HB", directory, entry + 64, len(raw) + 2, 5 if k == 0 else 2)
+    noise = os.urandom(512 * filler_sectors).replace(b"\x00", b"\x01")
+    path.write_bytes(bytes(header) + noise + bytes(directory))
+    return path
+
+
+ENCRYPTED_STREAMS = ["Root Entry", "EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"]
+XLS_STREAMS = ["Root Entry", "Workbook", "\x05SummaryInformation", "\x05DocumentSummaryInformation"]
+
+
+# --------------------------------------------------------------------------- the hostile set
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, tuple[Path, tuple[str, ...]]]:
+    """name -> (path, phrases its refusal must contain)."""
+    d = tmp_path_factory.mktemp("hostile")
+    good = good_tracker(d / "good.xlsx")
+    made: dict[str, tuple[Path, tuple[str, ...]]] = {}
+
+    def add(key: str, path: Path, *phrases: str) -> None:
+        made[key] = (path, phrases)
+
+    add("laughs_sheet", billion_laughs(good, d / "laughs.xlsx"), "document type declaration")
+    add("laughs_strings", billion_laughs(good, d / "laughs_strings.xlsx", "xl/sharedStrings.xml"),
+        "document type declaration")
+    add("laughs_workbook", billion_laughs(good, d / "laughs_workbook.xlsx", "xl/workbook.xml"),
+        "document type declaration")
+    add("sheet_bomb", sheet_bomb(good, d / "bomb.xlsx"), "zip bomb")
+    add("many_parts", many_parts(good, d / "parts.xlsx"), "parts, far more than any workbook", "zip bomb")
+    add("lying_size", lying_size(good, d / "liar.xlsx", declared=4096, inflates_to=512 << 20), "impossible")
+    data = good.read_bytes()
+    (d / "truncated.xlsx").write_bytes(data[: len(data) // 2])
+    add("truncated", d / "truncated.xlsx", "truncated")
+    (d / "clients.xlsx").write_text("Company,Contact name,Last contact\nAcme,Dana,2026-11-23\n", encoding="utf-8")
+    add("renamed_csv", d / "clients.xlsx", "not an Excel workbook", "text or CSV")
+    (d / "photo.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    add("renamed_binary", d / "photo.xlsx", "not an Excel workbook")
+    (d / "empty.xlsx").write_bytes(b"")
+    add("empty", d / "empty.xlsx", "empty")
+    add("encrypted", ole2(d / "secret.xlsx", ENCRYPTED_STREAMS), "encrypted", "password")
+    add("encrypted_far", ole2(d / "secret_big.xlsx", ENCRYPTED_STREAMS, filler_sectors=2048), "encrypted")
+    add("old_xls", ole2(d / "old.xlsx", XLS_STREAMS), "old .xls", "save it as .xlsx")
+    add("old_doc", ole2(d / "letter.xlsx", ["Root Entry", "WordDocument"]), "not an Excel workbook")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Applications"
+    wb.save(d / "no_tracker.xlsx")
+    add("no_tracker", d / "no_tracker.xlsx", "no Tracker sheet")
+    with zipfile.ZipFile(d / "archive.xlsx", "w") as zf:
+        zf.writestr("readme.txt", "not a workbook")
+    add("plain_zip", d / "archive.xlsx", "not an Excel workbook")
+    return made
+
+
+HOSTILE = ["laughs_sheet", "laughs_strings", "laughs_workbook", "sheet_bomb", "many_parts", "lying_size",
+           "truncated", "renamed_csv", "renamed_binary", "empty", "encrypted", "encrypted_far", "old_xls",
+           "old_doc", "no_tracker", "plain_zip"]
+
+
+@pytest.mark.parametrize("key", HOSTILE)
+def test_check_workbook_refuses_in_one_sentence(files, key):
+    path, phrases = files[key]
+    start = time.perf_counter()
+    with pytest.raises(TrackerError) as info:
+        safety.check_workbook(path)
+    assert time.perf_counter() - start < 1.0
+    message = str(info.value)
+    assert message.startswith(str(path)) and "\n" not in message and message.endswith(".")
+    for phrase in phrases:
+        assert phrase in message
+
+
+@pytest.mark.parametrize("command", ["check", "weekly"])
+@pytest.mark.parametrize("key", HOSTILE)
+def test_cli_refuses_each_hostile_file(files, key, command, tmp_path):
+    path, phrases = files[key]
+    args = [command, str(path)] + (["--as-of", AS_OF.isoformat(), "-o", str(tmp_path / "out.json")]
+                                   if command == "weekly" else [])
+    run = run_cli(*args, cwd=tmp_path)
+    assert_refused(run, path.name, *phrases)
+    assert not list(tmp_path.iterdir())  # no output, not even a half-written one
+
+
+def test_the_sheet_bomb_really_inflates_to_gigabytes(files):
+    """The bomb is real: its declared size and CRC are true (zipfile checks both as it reads),
+    so without the check a parser would hold gigabytes. Reads 3 GiB in bounded memory."""
+    path, _ = files["sheet_bomb"]
+    assert path.stat().st_size < 8 << 20
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        assert info.file_size > 3 * GIB
+        total = 0
+        with zf.open(info) as member:  # raises BadZipFile on a CRC or size mismatch
+            while chunk := member.read(64 << 20):
+                total += len(chunk)
+    assert total == info.file_size
+
+
+def test_declared_sizes_are_checked_before_the_directory_is_loaded(files):
+    """A hundred thousand parts are refused from the end record alone (zipfile never builds
+    them): quick, and the error names the count."""
+    path, _ = files["many_parts"]
+    start = time.perf_counter()
+    with pytest.raises(TrackerError, match=r"100,0\d\d parts"):
+        safety.check_workbook(path)
+    assert time.perf_counter() - start < 0.2
+
+
+# --------------------------------------------------------------------------- parsers themselves
+
+CHILD_CALAMINE = """
+import resource, sys
+from python_calamine import CalamineWorkbook
+try:
+    rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name("Tracker").to_python()
+    text = "".join(str(c) for r in rows for c in r)
+    print("READ", len(text), "root:" in text)
+except Exception as exc:
+    print("ERROR", type(exc).__name__, str(exc)[:200].replace("\\n", " "))
+"""
+
+
+def run_python(code: str, *args: str) -> Run:
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_cap_memory)
+    out, err = proc.stdout.read(), proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stdout.close()
+    proc.stderr.close()
+    return Run(proc.returncode, out.decode(), err.decode(), time.perf_counter() - start, usage.ru_maxrss / 1024)
+
+
+@pytest.mark.parametrize("key", ["laughs_sheet", "laughs_strings"])
+def test_calamine_does_not_expand_entities(files, key):
+    """Even without the DOCTYPE refusal, python-calamine does not expand a billion laughs:
+    it stops with an XML error (the sheet: "unrecognized entity"), in a few MB."""
+    path, _ = files[key]
+    run = run_python(CHILD_CALAMINE, str(path))
+    assert run.code == 0, run.err
+    assert run.out.startswith("ERROR XmlError"), run.out  # refused, never a huge string
+    assert run.maxrss_mb < 200 and run.seconds < MAX_SECONDS
+
+
+def test_calamine_does_not_read_external_entities(tmp_path):
+    """An external entity (XXE) naming /etc/passwd is never fetched into a cell."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    xxe = b'<?xml version="1.0"?>\n<!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+
+    def change(data: bytes) -> bytes:
+        return xxe + _without_declaration(data).replace(b"</sheetData>", b'<row r="9"><c r="A9" t="inlineStr"><is><t>&xxe;</t></is>'
+                                                   b"</c></row></sheetData>", 1)
+
+    path = rewrite_part(good, tmp_path / "xxe.xlsx", "xl/worksheets/sheet1.xml", change)
+    run = run_python(CHILD_CALAMINE, str(path))
+    assert "True" not in run.out and ("ERROR" in run.out or "READ" in run.out), run.out + run.err
+    with pytest.raises(TrackerError, match="document type declaration"):
+        safety.check_workbook(path)
+
+
+@pytest.mark.parametrize("key", ["laughs_sheet", "laughs_strings", "laughs_workbook"])
+def test_openpyxl_refuses_entities_through_defusedxml(files, key):
+    """openpyxl parses through defusedxml: the same files raise instead of expanding."""
+    from defusedxml import DefusedXmlException
+
+    safety.ensure_defusedxml()
+    path, _ = files[key]
+    with pytest.raises(Exception) as info:  # openpyxl wraps it in a ValueError
+        wb = openpyxl.load_workbook(path, read_only=True)
+        for _ in wb["Tracker"].iter_rows(values_only=True):
+            pass
+    chain, exc = [], info.value
+    while exc is not None:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    assert any(isinstance(e, DefusedXmlException) for e in chain), chain
+
+
+def test_parsers_stop_at_a_lying_declared_size(files):
+    """A part that inflates beyond its declared size: zipfile and calamine both stop at the
+    declared size (CRC / size error) instead of inflating on, so a lie the cheap check cannot
+    see costs nothing. Here the lie is plausible (the stream is 1:100 over its claim)."""
+    good = files["truncated"][0].with_name("good.xlsx")
+    path = lying_size(good, good.with_name("subtle_liar.xlsx"), declared=64 << 20, inflates_to=1 << 30)
+    safety.check_workbook(path)  # the directory looks sane: 64 MB at ratio ~60
+    with zipfile.ZipFile(path) as zf, pytest.raises(zipfile.BadZipFile):
+        with zf.open("xl/worksheets/sheet1.xml") as member:
+            while member.read(16 << 20):
+                pass
+    run = run_python(CHILD_CALAMINE, str(path))
+    assert run.out.startswith("ERROR"), run.out + run.err
+    assert run.maxrss_mb < 400, run.maxrss_mb
+    cli_run = run_cli("check", str(path), cwd=path.parent)
+    assert_refused(cli_run, path.name)
+
+
+# --------------------------------------------------------------------------- start-up check
+
+def test_ensure_defusedxml_passes_here():
+    safety.ensure_defusedxml()
+
+
+def test_ensure_defusedxml_fails_when_openpyxl_falls_back(monkeypatch):
+    import openpyxl.xml
+
+    monkeypatch.setattr(openpyxl.xml, "DEFUSEDXML", False)
+    with pytest.raises(FollowupError, match="pip install defusedxml") as info:
+        safety.ensure_defusedxml()
+    assert "\n" not in str(info.value)
+
+
+def test_openpyxl_without_defusedxml_is_detected_in_a_fresh_process(tmp_path):
+    """OPENPYXL_DEFUSEDXML=False makes openpyxl parse with the standard library: the tool
+    notices at start-up and says how to fix it."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    code = "from followup_xl import safety\ntry:\n    safety.ensure_defusedxml()\nexcept Exception as e:\n    print(e)\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "OPENPYXL_DEFUSEDXML": "False"})
+    assert "openpyxl is not using defusedxml" in proc.stdout, proc.stdout + proc.stderr
+    assert good.exists()
+
+
+# --------------------------------------------------------------------------- folder runs
+
+def test_folder_run_lists_each_refused_file_and_keeps_the_rest(files, tmp_path):
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    good_tracker(folder / "alice.xlsx")
+    good_tracker(folder / "bob.xlsx")
+    refused = {}
+    for key in ("laughs_sheet", "sheet_bomb", "truncated", "renamed_csv", "encrypted", "old_xls", "no_tracker"):
+        path, phrases = files[key]
+        target = folder / f"{key}.xlsx"
+        target.write_bytes(path.read_bytes())
+        refused[target.name] = phrases
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    out = tmp_path / "week.json"
+    run = run_cli("weekly", str(folder), "--as-of", AS_OF.isoformat(), "-o", str(out), cwd=tmp_path)
+    assert "Traceback" not in run.out + run.err
+    assert run.code == 0, run.out + run.err
+    assert run.seconds < 3 * MAX_SECONDS and run.maxrss_mb < MAX_RSS_MB
+    result = json.loads(out.read_text(encoding="utf-8"))
+    whole_file = {p["tracker"]: p for p in result["problems"] if p["row"] is None and p["severity"] == "error"}
+    assert set(whole_file) == set(refused)
+    for name, phrases in refused.items():
+        assert all(phrase in whole_file[name]["message"] for phrase in phrases), whole_file[name]
+    assert {i["tracker"] for i in result["items"]} == {"alice.xlsx", "bob.xlsx"}
+    counts = result["counts"]
+    assert counts["rows"] == 4 == sum(v for k, v in counts.items() if k != "rows")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # inputs only read
+
+
+def test_build_weekly_turns_a_refusal_into_a_problem(files, tmp_path):
+    from followup_xl.weekly import build_weekly
+
+    good = good_tracker(tmp_path / "good.xlsx")
+    bomb, _ = files["sheet_bomb"]
+    result = build_weekly([good, bomb], as_of=AS_OF)
+    problem = next(p for p in result.problems if p.tracker == bomb.name)
+    assert problem.row is None and problem.severity == "error" and "zip bomb" in problem.message
+    assert result.total_rows == 2
+
+
+# --------------------------------------------------------------------------- the same standard elsewhere
+
+def test_missing_file(tmp_path):
+    for command in ("check", "weekly"):
+        run = run_cli(command, "no-such-tracker.xlsx", cwd=tmp_path)
+        assert_refused(run, "no-such-tracker.xlsx", "not found")
+
+
+def test_a_folder_given_to_check(tmp_path):
+    (tmp_path / "clients.xlsx").mkdir()
+    run = run_cli("check", "clients.xlsx", cwd=tmp_path)
+    assert_refused(run, "clients.xlsx")
+
+
+def test_folder_with_no_trackers(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("hello")
+    run = run_cli("weekly", "empty", cwd=tmp_path)
+    assert_refused(run, "empty", "no tracker")
+
+
+def test_folder_with_only_lock_files(tmp_path):
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "~$alice.xlsx").write_bytes(b"\x05locked by Dana" + b" " * 150)
+    run = run_cli("weekly", "f", cwd=tmp_path)
+    assert_refused(run, "f")
+
+
+def test_output_folder_does_not_exist(tmp_path):
+    good_tracker(tmp_path / "t.xlsx")
+    run = run_cli("weekly", "t.xlsx", "--as-of", AS_OF.isoformat(), "-o", "missing/dir/week.xlsx", cwd=tmp_path)
+    assert_refused(run, "week.xlsx", "does not exist")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
+
+
+def test_output_is_a_folder(tmp_path):
+    good_tracker(tmp_path / "t.xlsx")
+    (tmp_path / "week.xlsx").mkdir()
+    run = run_cli("weekly", "t.xlsx", "--as-of", AS_OF.isoformat(), "-o", "week.xlsx", cwd=tmp_path)
+    assert_refused(run, "week.xlsx", "folder")
+    assert (tmp_path / "week.xlsx").is_dir() and not list((tmp_path / "week.xlsx").iterdir())
+
+
+def test_output_is_an_input(tmp_path):
+    good = good_tracker(tmp_path / "t.xlsx")
+    before = good.read_bytes()
+    run = run_cli("weekly", "t.xlsx", "--as-of", AS_OF.isoformat(), "-o", "t.xlsx", cwd=tmp_path)
+    text = run.out + run.err
+    assert run.code in (1, 2) and len(run.lines) == 1 and "Traceback" not in text, text
+    assert "t.xlsx" in text
+    assert good.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_output_open_elsewhere(tmp_path, monkeypatch, capsys, fmt):
+    """Excel holds the old output open: os.replace fails with PermissionError (as on Windows).
+    One sentence, exit 1, the old file untouched, no temporary file left behind."""
+    good_tracker(tmp_path / "t.xlsx")
+    target = tmp_path / f"week.{fmt}"
+    target.write_bytes(b"last week's list")
+
+    def locked(src, dst):
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process",
+                              str(dst))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "replace", locked)
+    code = cli.main(["weekly", "t.xlsx", "--as-of", AS_OF.isoformat(), "-o", target.name])
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert code == 1, text
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1 and target.name in lines[0] and "Traceback" not in text, text
+    assert target.read_bytes() == b"last week's list"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx", target.name]
+
+
+def test_output_lock_file_present(tmp_path):
+    """Excel's lock file ~$week.xlsx next to the output means the output is open."""
+    good_tracker(tmp_path / "t.xlsx")
+    (tmp_path / "week.xlsx").write_bytes(b"old")
+    (tmp_path / "~$week.xlsx").write_bytes(b"\x05Dana" + b" " * 160)
+    run = run_cli("weekly", "t.xlsx", "--as-of", AS_OF.isoformat(), "-o", "week.xlsx", cwd=tmp_path)
+    assert_refused(run, "week.xlsx")
+    assert (tmp_path / "week.xlsx").read_bytes() == b"old"
+
+
+# --------------------------------------------------------------------------- check_workbook details
+
+def test_a_good_tracker_passes_quickly(tmp_path):
+    good = good_tracker(tmp_path / "good.xlsx")
+    start = time.perf_counter()
+    for _ in range(100):
+        safety.check_workbook(good)
+    assert (time.perf_counter() - start) / 100 < 0.01
+
+
+def test_tracker_sheet_name_is_case_and_space_insensitive(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = " tracker "
+    wb.save(tmp_path / "t.xlsx")
+    safety.check_workbook(tmp_path / "t.xlsx")
+    assert safety.has_tracker_sheet(["Settings", "TRACKER"]) and not safety.has_tracker_sheet(["Trackers"])
+
+
+def test_a_real_password_protected_workbook(tmp_path):
+    """A workbook really encrypted by Office's agile encryption (msoffcrypto-tool)."""
+    msoffcrypto = pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    good = good_tracker(tmp_path / "good.xlsx")
+    out = tmp_path / "locked.xlsx"
+    with open(good, "rb") as src, open(out, "wb") as dst:
+        OOXMLFile(src).encrypt("secret", dst)
+    assert msoffcrypto
+    with pytest.raises(TrackerError, match="encrypted"):
+        safety.check_workbook(out)
+
+
+def test_a_real_old_xls_workbook(tmp_path):
+    """LibreOffice saves the tracker in Excel 97 format: refused as an old .xls."""
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        if os.environ.get("FOLLOWUP_XL_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required but not installed.")
+        pytest.skip("LibreOffice (soffice) is not installed.")
+    good = good_tracker(tmp_path / "good.xlsx")
+    profile = tmp_path / "profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xls",
+                    "--outdir", str(tmp_path / "out"), str(good)], check=True, capture_output=True, timeout=180)
+    xls = tmp_path / "out" / "good.xls"
+    renamed = tmp_path / "renamed.xlsx"
+    renamed.write_bytes(xls.read_bytes())
+    for path in (xls, renamed):
+        with pytest.raises(TrackerError, match=r"old \.xls workbook"):
+            safety.check_workbook(path)
+
+
+def test_doctype_hidden_behind_a_long_prolog_or_utf16(tmp_path):
+    good = good_tracker(tmp_path / "good.xlsx")
+    padded = rewrite_part(good, tmp_path / "padded.xlsx", "xl/styles.xml",
+                          lambda d: b"<?xml version='1.0'?>" + b"<!-- pad -->" * 3000 + b"<!DOCTYPE x []>" + d)
+    with pytest.raises(TrackerError, match="document type declaration|no content"):
+        safety.check_workbook(padded)
+    utf16 = rewrite_part(good, tmp_path / "utf16.xlsx", "docProps/app.xml",
+                         lambda d: ('\ufeff<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><x/>')
+                         .encode("utf-16-le"))
+    with pytest.raises(TrackerError, match="document type declaration"):
+        safety.check_workbook(utf16)
+
+
+def test_a_huge_declared_total_is_refused_without_reading(tmp_path):
+    """A zip whose parts declare more than the limit in total (each part alone is modest)."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    members = []
+    with zipfile.ZipFile(good) as zin:
+        for name in zin.namelist():
+            members.append((name, *deflated(zin.read(name))[1:]))
+    part = repeated_deflate(b"", b"\x00" * (1 << 20), 15, b"")  # 15 MiB each, under the ratio floor
+    count = safety.MAX_TOTAL_UNCOMPRESSED // (15 << 20) + 1
+    members += [(f"xl/media/image{i}.bin", zipfile.ZIP_DEFLATED, *part) for i in range(count)]
+    path = write_raw_zip(tmp_path / "total.xlsx", members)
+    with pytest.raises(TrackerError, match="would inflate to"):
+        safety.check_workbook(path)
+
+
+@pytest.mark.parametrize("cut", [22, 100, 1000, -1, -22, -23])
+def test_truncated_anywhere(tmp_path, cut):
+    data = good_tracker(tmp_path / "good.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(data[:cut])
+    with pytest.raises(TrackerError, match="damaged or incomplete"):
+        safety.check_workbook(path)
+
+
+def test_damaged_member_crc_is_reported_by_the_reader_in_one_sentence(tmp_path):
+    """Bytes flipped inside the sheet: the directory is intact, so the reader finds it and
+    says the file cannot be read (exit 1, one line)."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    data = bytearray(good.read_bytes())
+    with zipfile.ZipFile(good) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + 10, start + min(info.compress_size, 200) - 10):
+        data[k] ^= 0x55
+    path = tmp_path / "flipped.xlsx"
+    path.write_bytes(bytes(data))
+    run = run_cli("check", "flipped.xlsx", cwd=tmp_path)
+    assert_refused(run, "flipped.xlsx")
+
+
+def test_messages_name_the_file_as_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.xlsx").write_text("x")
+    for given in ("sub/a.xlsx", Path("sub") / "a.xlsx", str(tmp_path / "sub" / "a.xlsx")):
+        with pytest.raises(TrackerError) as info:
+            safety.check_workbook(given)
+        assert str(info.value).startswith(f"{given} is not an Excel workbook")
