@@ -147,7 +147,9 @@ def _n_followups(n: int) -> str:
 
 def summary_line(result: WeeklyResult) -> str:
     """ "12 rows in 3 trackers: 5 listed, 4 not due, ..." — the counts in one sentence."""
-    parts = [f"{result.counts[k]} {COUNT_LABELS[k][0].lower()}" for k in COUNT_KEYS]
+    parts = [f"{result.counts[k]} {COUNT_LABELS[k][0].lower()}" for k in COUNT_KEYS[:-1]]
+    bad = result.counts["problem"]
+    parts.append(f"{bad} with {'a problem' if bad == 1 else 'problems'}")
     n = len(result.trackers)
     return (f"{result.total_rows} rows in {n} tracker{'s' if n != 1 else ''}: "
             + ", ".join(parts) + ".")
@@ -524,6 +526,7 @@ def _xl_summary_sheet(ws: Any, result: WeeklyResult) -> None:
     ws.column_dimensions["B"].width = 24
     ws.column_dimensions["C"].width = 12
     ws.column_dimensions["D"].width = 64
+    ws.column_dimensions["E"].width = 40
     _xl_put(ws, 1, 1, f"Follow-ups for the week of {long_date(result.week_start)}").font = Font(
         bold=True, size=14)
     facts = (("ISO week", iso_week(result.week_start)), ("Week start (Monday)", result.week_start),
@@ -551,19 +554,32 @@ def _xl_summary_sheet(ws: Any, result: WeeklyResult) -> None:
     _xl_tracker_table(ws, row, result)
 
 
+def tracker_names(result: WeeklyResult) -> dict[str, str]:
+    """Display name -> file, as items and problems name trackers (the file name, unless two
+    trackers share it), plus files that only appear in problems (unreadable ones)."""
+    paths = list(dict.fromkeys(result.trackers))
+    seen: dict[str, int] = {}
+    for path in paths:
+        seen[Path(path).name] = seen.get(Path(path).name, 0) + 1
+    out = {(Path(p).name if seen[Path(p).name] == 1 else p): p for p in paths}
+    for name in [*(i.tracker for i in result.items), *(p.tracker for p in result.problems)]:
+        out.setdefault(name, "")
+    return out
+
+
 def _xl_tracker_table(ws: Any, row: int, result: WeeklyResult) -> None:
     from openpyxl.styles import Font
 
-    for col, text in enumerate(("Tracker", "Listed", "Errors", "Warnings"), start=1):
+    for col, text in enumerate(("Tracker", "Listed", "Errors", "Warnings", "File"), start=1):
         _xl_put(ws, row, col, text).font = Font(bold=True)
-    names = list(dict.fromkeys([*result.trackers, *(i.tracker for i in result.items),
-                                *(p.tracker for p in result.problems)]))
-    for name in names:
+    for name, path in tracker_names(result).items():
         row += 1
-        _xl_put(ws, row, 1, name)
-        _xl_put(ws, row, 2, sum(1 for i in result.items if i.tracker == name))
-        _xl_put(ws, row, 3, sum(1 for p in result.problems if p.tracker == name and p.severity == "error"))
-        _xl_put(ws, row, 4, sum(1 for p in result.problems if p.tracker == name and p.severity != "error"))
+        errors = [p for p in result.problems if p.tracker == name]
+        values = (name, sum(1 for i in result.items if i.tracker == name),
+                  sum(1 for p in errors if p.severity == "error"),
+                  sum(1 for p in errors if p.severity != "error"), path or "(could not be read)")
+        for col, value in enumerate(values, start=1):
+            _xl_put(ws, row, col, value)
 
 
 def render_xlsx(result: WeeklyResult) -> bytes:

@@ -105,7 +105,7 @@ def _position(company: str, role: str) -> str:
 
 
 def _as_date(value: Any) -> dt.date | None:
-    if value is None or value == "":
+    if value is None or value == "" or value != value:  # blank, NaN or NaT
         return None
     if isinstance(value, dt.datetime):
         return value.date()

@@ -478,3 +478,121 @@ def test_write_to_stdout(result, capsysbinary):
     assert json.loads(out) == result.to_json()
     export.write(result, "-")
     assert capsysbinary.readouterr().out.startswith(b"# Follow-ups for the week of")
+
+
+# ----------------------------------------------------------------------------- real trackers
+
+SAMPLE_HEADERS = ("Company", "Role", "Contact name", "Contact email", "Contact phone",
+                  "Interview date", "Last contact", "Follow-ups sent", "Cadence (days)", "Status",
+                  "Decision expected", "Notes")
+
+
+def write_sample_clients(folder: Path) -> list[Path]:
+    """Two coaching clients' trackers: the ones docs/weekly.md shows (as of 2026-11-30)."""
+    from trackers import write_tracker
+
+    def r(company, role, name=None, email=None, phone=None, interview=None, last=None, sent=None,
+          cadence=None, status=None, decision=None):
+        return dict(zip(SAMPLE_HEADERS, (company, role, name, email, phone, interview, last, sent,
+                                         cadence, status, decision, None)))
+
+    ana = [
+        r("Northwind Traders", "Data Analyst", "Dr. Priya Natarajan",
+          "priya.natarajan@northwind.example", "+1 415 555 0142", D("2026-11-10"),
+          D("2026-11-17"), 1, None, "Interviewing", "mid-December"),
+        r("Contoso Health", "Business Analyst", "Okafor, Chidi", "chidi.okafor@contoso.example",
+          interview="Nov 19, 2026", status="Waiting"),
+        r("Fabrikam", "Product Analyst", "maria rossi", "m.rossi@fabrikam.example",
+          "(206) 555-0199", last=D("2026-11-23"), sent=2, status="Interviewing"),
+        r("Tailspin Toys", "Analyst", "Sam Lee", last=D("2026-11-02"), status="Rejected"),
+        r("Litware", "BI Developer", status="Applied"),
+        r("Adventure Works", "Data Engineer", "Kim Ng", last="last week", status="Waiting"),
+    ]
+    ben = [
+        r("Wingtip Analytics", "Junior Developer", "jamie", phone="+44 20 7946 0018",
+          last=D("2026-11-25"), status="Interviewing"),
+        r("Proseware", "Support Engineer", last=D("2026-11-24"), status="Applied"),
+        r("Blue Yonder Airlines", "IT Specialist", "Luis García", "luis.garcia@blueyonder.example",
+          last=D("2026-11-20"), status="On hold", decision="after the budget freeze"),
+        r("Margie's Travel", "Web Developer", "Ms. Margie Shoop", "margie@margiestravel.example",
+          last=D("2026-11-28"), status="Interviewing"),
+        r("Trey Research", "QA Engineer", "Ravi Patel", last=D("2026-11-23"), cadence="soon",
+          status="Interviewing"),
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_tracker(folder / "ana-lopez.xlsx", ana, headers=SAMPLE_HEADERS,
+                          settings={"Country": "US", "Subdivision": "CA"}),
+            write_tracker(folder / "ben-okafor.xlsx", ben, headers=SAMPLE_HEADERS,
+                          settings={"Country": "US"})]
+
+
+def sample_result(tmp_path: Path) -> WeeklyResult:
+    from followup_xl.weekly import build_weekly
+
+    write_sample_clients(tmp_path / "clients")
+    return build_weekly([tmp_path / "clients"], as_of=D("2026-11-30"))
+
+
+def test_real_trackers_export_in_every_format(tmp_path):
+    clients = write_sample_clients(tmp_path / "clients")
+    before = {p: p.read_bytes() for p in clients}
+    r = sample_result(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    paths = {fmt: export.write(r, out / f"week.{fmt}") for fmt in export.FORMATS}
+    assert {p: p.read_bytes() for p in clients} == before  # inputs only read
+    # counts add up; the list is the rows due by Sunday
+    assert r.total_rows == 11 and r.counts["listed"] == len(r.items) == 6
+    assert [(i.company, i.due_date) for i in r.items][:2] == [
+        ("Northwind Traders", D("2026-11-24")), ("Contoso Health", D("2026-11-25"))]
+    assert json.loads(paths["json"].read_text("utf-8")) == r.to_json()
+    rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text("utf-8-sig"), newline="")))
+    assert [row["Company"] for row in rows] == [i.company for i in r.items]
+    events = list(Calendar.from_ical(paths["ics"].read_bytes()).walk("VEVENT"))
+    assert [e.decoded("DTSTART") for e in events] == [i.due_date for i in r.items]
+    wb = openpyxl.load_workbook(paths["xlsx"])
+    listed = [c.value for c in wb["Follow-ups"]["E"][1:] if c.value and c.value != "Company"]
+    assert [i.company for i in r.items] == [v for v in listed if v in {i.company for i in r.items}]
+    assert wb["Problems"].max_row == 1 + len(r.problems)
+
+
+def _docs_block(text: str, marker: str) -> str:
+    """The fenced block that follows `<!-- sample: marker -->` in docs/weekly.md."""
+    m = re.search(rf"<!-- sample: {re.escape(marker)} -->\n(`{{3,4}})[a-z]*\n(.*?)\n\1\n", text, re.S)
+    assert m, f"docs/weekly.md has no sample block {marker!r}"
+    return m.group(2)
+
+
+def test_docs_samples_are_real_outputs(tmp_path, monkeypatch, capsys):
+    """docs/weekly.md shows what the command and render() really make for the sample clients."""
+    from followup_xl.cli import main
+
+    docs = (Path(__file__).parent.parent / "docs" / "weekly.md").read_text("utf-8")
+    r = sample_result(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    command, *shown = _docs_block(docs, "console").splitlines()
+    assert main(command.split()[2:]) == 0  # "$ followup-xl weekly ..."
+    assert capsys.readouterr().err.rstrip("\n").splitlines() == shown
+    wb = openpyxl.load_workbook(tmp_path / "week.xlsx")
+    dump = [" | ".join("" if c.value is None else
+                       c.value.date().isoformat() if isinstance(c.value, dt.datetime) else str(c.value)
+                       for c in row).rstrip(" |") for row in wb["Follow-ups"].iter_rows(max_col=7)]
+    assert _docs_block(docs, "xlsx").splitlines() == dump
+    assert _docs_block(docs, "draft") == r.items[0].message
+    md = export.render(r, "md").decode("utf-8").rstrip("\n")
+    assert _docs_block(docs, "md") == md
+    csv_text = export.render(r, "csv").decode("utf-8-sig").replace("\r\n", "\n").rstrip("\n")
+    assert csv_text.startswith(_docs_block(docs, "csv"))
+    js = export.render(r, "json").decode("utf-8")
+    sample = _docs_block(docs, "json")
+    assert json.loads(sample) == {k: v for k, v in json.loads(js).items() if k != "items"} | {
+        "items": json.loads(js)["items"][:1]}
+    ics = export.render_ics(r, now=dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.timezone.utc))
+    ics_text = ics.decode("utf-8").replace("\r\n", "\n")
+    for line in _docs_block(docs, "ics").splitlines():
+        if line != "..." and not line.startswith("DTSTAMP"):
+            assert line in ics_text.splitlines(), line
+    html_text = export.render(r, "html").decode("utf-8")
+    for line in _docs_block(docs, "html").splitlines():
+        if line.strip() != "...":
+            assert line in html_text.splitlines(), line
