@@ -74,10 +74,15 @@ def next_contact_many(base: np.ndarray, cadence: np.ndarray | int, max_days: np.
     cadence = np.broadcast_to(np.asarray(cadence, dtype=np.int64), base.shape)
     window = np.maximum(np.asarray(max_days, dtype=np.int64), cadence)
     target = base + cadence.astype("timedelta64[D]")
-    after = calendar.forward_many(target)  # = target when target is a working day
-    before = calendar.backward_many(target)
-    within = (after - base).astype(np.int64) <= window
-    return np.where(within | ~(before > base), after, before)
+    # Only targets on a closed day move (about a third): roll just those, forward and back.
+    moved = ~calendar.is_workday_many(target) & ~np.isnat(target)
+    t, b, w = target[moved], base[moved], np.broadcast_to(window, base.shape)[moved]
+    after = calendar.forward_many(t)
+    before = calendar.backward_many(t)
+    within = (after - b).astype(np.int64) <= w
+    out = target.copy()
+    out[moved] = np.where(within | ~(before > b), after, before)
+    return out
 
 
 # --------------------------------------------------------------------------- states
