@@ -1,0 +1,298 @@
+"""The template's formulas, evaluated for real, against the Python engine (followup_xl.rules).
+
+Templates are filled the way a person fills them (every status in any case, blank rows,
+rows with only a company, On hold, a follow-up limit, company closures typed into the
+Holidays sheet, AsOf set or blank, several countries and weekends); then
+
+- the native variant is recalculated by LibreOffice (forced recalculation on load), and
+- the xlwings variant is evaluated by the `formulas` package with FOLLOWUP_NEXT,
+  FOLLOWUP_STATE and FOLLOWUP_DAYS_OVERDUE bound to followup_xl.udfs' own logic,
+
+and Next contact, Follow-up state and Days overdue of every row are compared with
+rules.evaluate_row and rules.evaluate_many under the same settings and closures.
+All native workbooks go through one LibreOffice start (each start costs seconds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pytest
+
+from followup_xl import schema
+from followup_xl.calendar import get_calendar
+from followup_xl.rules import evaluate_many, evaluate_row
+from followup_xl.schema import Settings
+from followup_xl.template import FIRST_ROW, build_workbook, letter
+
+from libreoffice import recalc, require_libreoffice
+
+ROWS_PER_CASE = 300
+COMPUTED = ("next_contact", "followup_state", "days_overdue")
+STATUS_TYPED = [*schema.STATUSES, "on hold", "  Waiting ", "REJECTED", "accepted", "Phone screen", None, ""]
+COMPANIES = ["Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Proseware", "Woodgrove",
+             "Adventure Works", "Coho", "Blue Yonder", "Alpine", "Wide World", "Margie's Travel"]
+
+
+@dataclass
+class Case:
+    """One filled tracker: its settings, the closures typed into Holidays, and its rows."""
+
+    name: str
+    country: str
+    subdivision: str | None
+    as_of: dt.date | None  # None: AsOf left blank, the workbook uses TODAY()
+    weekend: str | None = None  # typed over the template's weekend, or None to keep it
+    default_cadence: int = 7
+    max_days: int = 10
+    on_hold_cadence: int = 14
+    max_followups: int | None = None
+    seed: int = 0
+    closures: list[dt.date] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def day(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+    def settings(self) -> Settings:
+        return Settings(country=self.country, subdivision=self.subdivision,
+                        default_cadence=self.default_cadence, max_days=self.max_days,
+                        on_hold_cadence=self.on_hold_cadence, max_followups=self.max_followups,
+                        weekend=self.weekend, as_of=self.day, holidays=tuple(self.closures))
+
+    def calendar(self):
+        return get_calendar(self.country, self.subdivision, self.weekend, self.closures)
+
+
+def _random_rows(case: Case, n: int) -> list[dict[str, Any]]:
+    """Rows as a person types them; about 1 in 10 left blank between others."""
+    rng = random.Random(case.seed)
+    a = case.day
+    public = [d for d in get_calendar(case.country, case.subdivision).public_holidays(a.year - 1, a.year + 1)
+              if abs((d - a).days) < 150]
+    hot = public + case.closures  # days a target date should often land on or next to
+    rows: list[dict[str, Any]] = []
+    for i in range(n):
+        if rng.random() < 0.1:
+            rows.append({})
+            continue
+        row: dict[str, Any] = {"company": rng.choice(COMPANIES) + f" {i}"}
+        if rng.random() < 0.05:  # only a company so far
+            rows.append(row)
+            continue
+        status = rng.choice(STATUS_TYPED)
+        cadence = None if rng.random() < 0.5 else (rng.randint(1, 21) if rng.random() < 0.85 else rng.randint(22, 90))
+        c = cadence or case.default_cadence
+        if isinstance(status, str) and status.strip().casefold() == "on hold":
+            c = case.on_hold_cadence
+        aim = rng.random()
+        if hot and aim < 0.4:  # aim the target at a holiday or a closure
+            base = rng.choice(hot) - dt.timedelta(days=c) + dt.timedelta(days=rng.randint(-2, 2))
+        elif aim < 0.55:  # aim it at the as-of date or just after (due today, this week)
+            base = a - dt.timedelta(days=c - rng.randint(0, 3))
+        else:
+            base = a + dt.timedelta(days=rng.randint(-70, 12))
+        kind = rng.choices(["both", "last", "interview", "none"], [4, 2, 3, 1])[0]
+        if kind in ("both", "last"):
+            row["last_contact"] = base
+        if kind == "both":
+            row["interview_date"] = base - dt.timedelta(days=rng.randint(0, 40))
+        elif kind == "interview":
+            row["interview_date"] = base
+        row["followups_sent"] = rng.choice([None, 0, 1, 2, 3, 4, 5, 6])
+        row["cadence"] = cadence
+        row["status"] = status
+        if rng.random() < 0.7:
+            row["contact_name"] = rng.choice(["Ana Lima", "Bo Chen", "Dana Cohen", "Eli Levi", None])
+            row["contact_email"] = f"contact{i}@example.com"
+        if rng.random() < 0.3:
+            row["notes"] = rng.choice(["Call after 10", "=not a formula", "Sent portfolio", "12"])
+        if rng.random() < 0.3:
+            row["decision_expected"] = rng.choice(["2 weeks", "January", "after budget"])
+        rows.append(row)
+    return rows
+
+
+def make_case(name: str, country: str, subdivision: str | None, as_of: dt.date | None, seed: int,
+              **settings: Any) -> Case:
+    case = Case(name, country, subdivision, as_of, seed=seed, **settings)
+    rng = random.Random(seed + 1)
+    a = case.day
+    # Company closures: a shutdown week around New Year and scattered days off.
+    shutdown = dt.date(a.year, 12, 24) if a.month >= 6 else dt.date(a.year - 1, 12, 24)
+    days = {a + dt.timedelta(days=rng.randint(-60, 60)) for _ in range(12)} - {a}
+    case.closures = sorted({shutdown + dt.timedelta(days=k) for k in range(0, 10)} | days)
+    case.rows = _random_rows(case, ROWS_PER_CASE)
+    return case
+
+
+CASES = [
+    make_case("us_ca", "US", "CA", dt.date(2026, 12, 16), seed=11, max_followups=4, default_cadence=8),
+    make_case("il", "IL", None, dt.date(2026, 9, 24), seed=22, max_days=12, on_hold_cadence=21),
+    make_case("de_by", "DE", "BY", None, seed=33, weekend="0000001", max_followups=3),
+]
+
+
+# --------------------------------------------------------------------------- filling
+
+def fill_template(case: Case, engine: str, out: Path) -> Path:
+    """A template for the case's country, filled like a person would, saved to out."""
+    wb = build_workbook(country=case.country, subdivision=case.subdivision, engine=engine,
+                        base_year=case.day.year)
+    settings = {"DefaultCadence": case.default_cadence, "MaxDays": case.max_days,
+                "OnHoldCadence": case.on_hold_cadence, "MaxFollowups": case.max_followups,
+                "AsOf": case.as_of}
+    if case.weekend is not None:
+        settings["Weekend"] = case.weekend
+    for name, value in settings.items():
+        sheet, ref = next(iter(wb.defined_names[name].destinations))
+        wb[sheet][ref.replace("$", "")].value = value
+    _type_closures(wb, case.closures)
+    ws = wb[schema.TRACKER_SHEET]
+    cols = {c.key: i for i, c in enumerate(schema.COLUMNS, start=1)}
+    for r, row in enumerate(case.rows, start=FIRST_ROW):
+        for key, value in row.items():
+            if value is not None:
+                cell = ws.cell(r, cols[key], value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+    wb.save(out)
+    return out
+
+
+def _type_closures(wb: openpyxl.Workbook, closures: list[dt.date]) -> None:
+    """Type the closures into the first empty rows of the Holidays name's Date column."""
+    sheet, ref = next(iter(wb.defined_names[schema.HOLIDAYS_NAME].destinations))
+    ws = wb[sheet]
+    first, last = (int(part.split("$")[-1]) for part in ref.split(":"))
+    empty = [r for r in range(first, last + 1) if ws.cell(r, 1).value is None]
+    assert len(empty) >= len(closures), "the Holidays name has no room for the closures"
+    for r, day in zip(empty, closures):
+        ws.cell(r, 1, day)
+        ws.cell(r, 2, "Company shutdown")
+
+
+# --------------------------------------------------------------------------- expected
+
+def expected_rows(case: Case) -> list[tuple | None]:
+    """(next_contact, state, days_overdue) per row by rules.evaluate_row; None for blank rows."""
+    settings, cal = case.settings(), case.calendar()
+    out: list[tuple | None] = []
+    for row in case.rows:
+        if not row:
+            out.append(None)
+            continue
+        o = evaluate_row(last_contact=row.get("last_contact"), interview_date=row.get("interview_date"),
+                         status=row.get("status"), cadence=row.get("cadence"),
+                         followups_sent=row.get("followups_sent"), settings=settings, calendar=cal,
+                         as_of=case.day)
+        out.append((o.next_contact, o.state, o.days_overdue))
+    return out
+
+
+def expected_many(case: Case) -> list[tuple | None]:
+    """The same through the vectorised rules.evaluate_many."""
+    rows = [r for r in case.rows if r]
+    col = lambda k: [r.get(k) for r in rows]  # noqa: E731
+    df = evaluate_many(last_contact=col("last_contact"), interview_date=col("interview_date"),
+                       status=col("status"), cadence=col("cadence"), followups_sent=col("followups_sent"),
+                       settings=case.settings(), calendar=case.calendar(), as_of=case.day)
+    nexts = df["next_contact"].to_numpy().astype("datetime64[D]")
+    it = iter(zip(nexts, df["followup_state"], df["days_overdue"]))
+    out: list[tuple | None] = []
+    for row in case.rows:
+        if not row:
+            out.append(None)
+            continue
+        n, s, d = next(it)
+        out.append((None if np.isnat(n) else n.item(), s, int(d)))
+    return out
+
+
+def read_computed(values: dict[str, dict[int, Any]], n: int) -> list[tuple | None]:
+    """The three computed cells of the first n data rows as (date|None, state, days)."""
+    out: list[tuple | None] = []
+    for r in range(FIRST_ROW, FIRST_ROW + n):
+        nxt, state, days = (values[k].get(r) for k in COMPUTED)
+        if nxt in (None, "") and state in (None, "") and days in (None, ""):
+            out.append(None)
+            continue
+        if isinstance(nxt, dt.datetime):
+            nxt = nxt.date()
+        elif nxt in ("", None):
+            nxt = None
+        out.append((nxt, state, days if isinstance(days, str) else int(days)))
+    return out
+
+
+def sheet_values(path: Path) -> dict[str, dict[int, Any]]:
+    ws = openpyxl.load_workbook(path, data_only=True)[schema.TRACKER_SHEET]
+    return {k: {r: ws[f"{letter(k)}{r}"].value for r in range(FIRST_ROW, FIRST_ROW + ROWS_PER_CASE + 5)}
+            for k in COMPUTED}
+
+
+def mismatches(case: Case, got: list, want: list) -> list[str]:
+    bad = []
+    for i, (g, w) in enumerate(zip(got, want)):
+        if g != w:
+            bad.append(f"{case.name} row {FIRST_ROW + i} {case.rows[i]}: workbook {g}, python {w}")
+    return bad
+
+
+# --------------------------------------------------------------------------- tests
+
+@pytest.fixture(scope="module")
+def native_results(tmp_path_factory) -> dict[str, list]:
+    """Every case filled into the native template and recalculated by LibreOffice (one run)."""
+    require_libreoffice()
+    src = tmp_path_factory.mktemp("filled")
+    paths = [fill_template(case, "native", src / f"{case.name}.xlsx") for case in CASES]
+    out = recalc(paths, tmp_path_factory.mktemp("recalculated"))
+    return {case.name: (read_computed(sheet_values(p), len(case.rows)), p) for case, p in zip(CASES, out)}
+
+
+def test_cases_cover_what_a_person_does():
+    """The random rows hold every status, blanks, On hold, limits, and rows the closures move."""
+    for case in CASES:
+        want = expected_rows(case)
+        states = {w[1] for w in want if w}
+        needed = set(schema.STATES) - (set() if case.max_followups else {schema.LIMIT_REACHED})
+        if case.as_of is None:  # today's weekday decides whether "due today" can occur
+            needed -= {schema.DUE_TODAY, schema.DUE_THIS_WEEK}
+        assert needed <= states, (case.name, needed - states)
+        typed = {str(r.get("status")).strip().casefold() for r in case.rows if r}
+        assert {s.casefold() for s in schema.STATUSES} <= typed
+        assert sum(1 for r in case.rows if not r) >= 10
+        # The typed closures matter: without them some next-contact dates differ.
+        plain = Case(**{**case.__dict__, "closures": []})
+        moved = sum(1 for a, b in zip(want, expected_rows(plain)) if a and b and a[0] != b[0])
+        assert moved >= 3, (case.name, moved)
+
+
+def test_python_row_and_vector_engines_agree():
+    for case in CASES:
+        assert expected_rows(case) == expected_many(case), case.name
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_native_template_in_libreoffice_matches_python(native_results, case):
+    got = native_results[case.name][0]
+    want = expected_rows(case)
+    assert len(got) == len(want) == ROWS_PER_CASE
+    bad = mismatches(case, got, want)
+    assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
+
+
+def test_native_blank_rows_stay_empty_below_the_data(native_results):
+    """Rows after the typed ones (and the blank rows between) show nothing at all."""
+    case = CASES[0]
+    values = sheet_values(native_results[case.name][1])
+    for r in range(FIRST_ROW + ROWS_PER_CASE, FIRST_ROW + ROWS_PER_CASE + 5):
+        assert all(values[k][r] in (None, "") for k in COMPUTED), r
