@@ -102,6 +102,8 @@ def test_holidays_us_2026_contents(capsys):
     (["next", "2026-11-19", "--cadence", "soon"], "'soon' is not a valid integer"),
     (["next", "2026-11-19", "--max-days", "-1"], "Max days -1 is not valid"),
     (["next"], "Missing argument 'DATE'"),
+    (["next", ""], "a date is required"),
+    (["next", "10:30"], "'10:30' is not a date"),
     (["next", "2026-11-19", "2026-11-20"], "unexpected extra argument"),
     (["next", "2026-11-19", "--colour", "red"], "No such option"),
     (["holidays", "--country", "US"], "Missing option '--year'"),
