@@ -180,13 +180,14 @@ class RowFormulas:
                 f"{call}))")
 
     def xlwings_state(self) -> str:
-        """FOLLOWUP_STATE decides; a limit row's blank Next contact is given its base date,
-        so that the function sees a scheduled row and answers Limit reached, not Needs date."""
+        """FOLLOWUP_STATE decides. A row with no date answers Needs date (or Closed) here,
+        since the function answers blank for an empty row; a limit row's Next contact is
+        blank, so the function is given its base date instead, and answers Limit reached."""
         c = self.c
-        nxt = (f'IF(AND({c["next_contact"]}="",NOT({self.no_base}),NOT({self.closed})),'
-               f'{self.base},{c["next_contact"]})')
+        nxt = f'IF({c["next_contact"]}="",{self.base},{c["next_contact"]})'
         call = f"FOLLOWUP_STATE({nxt},{c['status']},AsOf,{c['followups_sent']},MaxFollowups)"
-        return f'=IF({self.blank},"",{call})'
+        return (f'=IF({self.blank},"",IF(AND({self.no_base},NOT({self.closed})),'
+                f'"{schema.NEEDS_DATE}",{call}))')
 
     def xlwings_days(self) -> str:
         c = self.c

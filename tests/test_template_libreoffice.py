@@ -296,3 +296,124 @@ def test_native_blank_rows_stay_empty_below_the_data(native_results):
     values = sheet_values(native_results[case.name][1])
     for r in range(FIRST_ROW + ROWS_PER_CASE, FIRST_ROW + ROWS_PER_CASE + 5):
         assert all(values[k][r] in (None, "") for k in COMPUTED), r
+
+
+# --------------------------------------------------------------------------- xlwings variant
+
+def _bind_udfs() -> None:
+    """Register FOLLOWUP_NEXT / _STATE / _DAYS_OVERDUE in `formulas`, each calling the
+    followup_xl.udfs function itself (the logic under xlwings' no-op decorators on Linux),
+    with the cell values converted as Excel would hand them over and take them back."""
+    import formulas
+    import schedula as sh
+    from formulas.ranges import Ranges
+    from formulas.tokens.operand import XlError
+
+    from followup_xl import udfs
+    from followup_xl.dates import date_to_serial
+
+    def cell_in(v: Any) -> Any:
+        if v is sh.EMPTY or v is None:
+            return None
+        if isinstance(v, XlError):
+            return str(v)
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (int, float, np.integer, np.floating)):
+            return float(v)
+        return str(v)
+
+    def arg_in(x: Any) -> Any:
+        if isinstance(x, Ranges):  # a reference (a defined name, a range): its values
+            x = x.value
+        if isinstance(x, np.ndarray):
+            rows = np.atleast_2d(x)
+            if rows.size == 1:
+                return cell_in(rows.ravel()[0])
+            return tuple(tuple(cell_in(v) for v in row) for row in rows)
+        return cell_in(x)
+
+    def cell_out(v: Any) -> Any:
+        if v is None:
+            return ""
+        if isinstance(v, dt.date):
+            return date_to_serial(v)
+        return v
+
+    def bind(fn):
+        def call(*args):
+            answer = fn(*(arg_in(a) for a in args))
+            return cell_out(answer[0][0]) if len(answer) == 1 and len(answer[0]) == 1 else \
+                np.array([[cell_out(v) for v in row] for row in answer], dtype=object)
+        return call
+
+    functions = formulas.get_functions()
+    for name in ("FOLLOWUP_NEXT", "FOLLOWUP_STATE", "FOLLOWUP_DAYS_OVERDUE"):
+        functions[name] = bind(getattr(udfs, name))
+
+
+def evaluate_with_formulas(path: Path, n: int) -> list[tuple | None]:
+    """The Tracker's computed columns as the `formulas` package calculates them."""
+    import formulas
+
+    from followup_xl.dates import serial_to_date
+
+    _bind_udfs()
+    model = formulas.ExcelModel().loads(str(path)).finish()
+    solution = model.calculate()
+    cells: dict[str, Any] = {}
+    for key, value in solution.items():
+        book_sheet, _, ref = str(key).rpartition("!")
+        if book_sheet.upper().endswith(f"]{schema.TRACKER_SHEET.upper()}'") and ":" not in ref:
+            cells[ref] = np.asarray(value.value).ravel()[0]
+    values: dict[str, dict[int, Any]] = {k: {} for k in COMPUTED}
+    for k in COMPUTED:
+        for r in range(FIRST_ROW, FIRST_ROW + n):
+            v = cells.get(f"{letter(k)}{r}")
+            v = None if v is None or (isinstance(v, str) and v == "") or type(v).__name__ == "Token" else v
+            if k == "next_contact" and isinstance(v, (int, float, np.number)):
+                v = serial_to_date(float(v))
+            elif k == "days_overdue" and isinstance(v, (float, np.floating)):
+                v = int(v)
+            values[k][r] = v
+    return read_computed(values, n)
+
+
+def fill_trimmed(case: Case, engine: str, out: Path, keep_blank: int = 3) -> Path:
+    """fill_template, with the formulas below the case's rows (+ a few) removed: the
+    `formulas` package then loads seconds, not a minute; the rows kept are unchanged."""
+    fill_template(case, engine, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb[schema.TRACKER_SHEET]
+    ws.delete_rows(FIRST_ROW + len(case.rows) + keep_blank, ws.max_row)
+    ws.conditional_formatting = type(ws.conditional_formatting)()
+    ws.data_validations.dataValidation = []
+    wb.save(out)
+    return out
+
+
+XLWINGS_CASE = make_case("xlwings_us", "US", None, dt.date(2026, 11, 25), seed=44, max_followups=4)
+XLWINGS_CASE.rows = XLWINGS_CASE.rows[:150]
+
+
+@pytest.fixture(scope="module")
+def xlwings_results(tmp_path_factory) -> list:
+    pytest.importorskip("formulas")
+    path = fill_trimmed(XLWINGS_CASE, "xlwings", tmp_path_factory.mktemp("xlwings") / "xlwings_us.xlsx")
+    return evaluate_with_formulas(path, len(XLWINGS_CASE.rows) + 2)
+
+
+def test_xlwings_template_with_udfs_matches_python(xlwings_results):
+    want = expected_rows(XLWINGS_CASE) + [None, None]
+    bad = mismatches(XLWINGS_CASE, xlwings_results, want)
+    assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
+
+
+def test_xlwings_template_matches_native_template_in_libreoffice(xlwings_results, tmp_path):
+    """The same rows in both variants: UDFs (formulas) == native formulas (LibreOffice)."""
+    require_libreoffice()
+    src = fill_template(XLWINGS_CASE, "native", tmp_path / "native_us.xlsx")
+    out = recalc(src, tmp_path / "out")
+    native = read_computed(sheet_values(out), len(XLWINGS_CASE.rows) + 2)
+    bad = mismatches(XLWINGS_CASE, xlwings_results, native)
+    assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
