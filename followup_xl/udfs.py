@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import os
 from functools import wraps
 from typing import Any, Callable
@@ -73,12 +74,20 @@ def cell_safe(fn: Callable[..., list]) -> Callable[..., list]:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> list:
+        # The cyclic garbage collector is paused for the call: a 10,000-cell answer is
+        # 10,000 row lists, and each burst of allocations would otherwise set off
+        # collections walking the whole process heap (several ms; the answer has no cycles).
+        paused = gc.isenabled()
+        gc.disable()
         try:
             return fn(*args, **kwargs)
         except (FollowupError, PassThrough) as exc:
             return [[message(exc)]]
         except Exception as exc:  # a bug must still not put a traceback into a cell
             return [[f"#ERROR! followup-xl: {type(exc).__name__}: {exc}"[:255]]]
+        finally:
+            if paused:
+                gc.enable()
 
     # Import Functions shows the docstring in Excel's function wizard: one line.
     wrapper.__doc__ = " ".join((fn.__doc__ or "").split())
@@ -244,13 +253,29 @@ def one_date(value: Any, what: str, date_order: str = "MDY") -> dt.date | None:
 
 # --------------------------------------------------------------------------- answering
 
-def for_excel(values: list) -> list:
-    """Values as COM takes them: xlwings' own write conversion when running in Excel."""
-    if not values or "excel" not in [e.name for e in xw.engines]:
-        return values
-    from xlwings import conversion
+_EXCEL_VALUES: dict[tuple, Any] = {}  # (type, value) -> its COM form, across calls
+_EXCEL_VALUES_MAX = 50_000
 
-    return [row[0] for row in conversion.write([[v] for v in values], None, {})]
+
+def in_excel() -> bool:
+    """Running under Excel (xlwings' Windows engine is there to convert values)."""
+    return any(e.name == "excel" for e in xw.engines)
+
+
+def for_excel(values: list) -> list:
+    """Distinct values as COM takes them: xlwings' own write conversion (dates -> Excel
+    dates), run once per value and remembered, since recalculations repeat the same dates."""
+    if not values or not in_excel():
+        return values
+    todo = [v for v in values if (type(v), v) not in _EXCEL_VALUES]
+    if todo:
+        from xlwings import conversion
+
+        if len(_EXCEL_VALUES) + len(todo) > _EXCEL_VALUES_MAX:
+            _EXCEL_VALUES.clear()
+        for v, row in zip(todo, conversion.write([[v] for v in todo], None, {})):
+            _EXCEL_VALUES[(type(v), v)] = row[0]
+    return [_EXCEL_VALUES[(type(v), v)] for v in values]
 
 
 def answer(shape: tuple[int, int], values: list) -> list[list]:
@@ -264,13 +289,29 @@ def answer(shape: tuple[int, int], values: list) -> list[list]:
 def answer_days(shape: tuple[int, int], days: np.ndarray, ok: np.ndarray,
                 errors: dict[int, str]) -> list[list]:
     """Rows of cells from dates (datetime64[D]), blanks where not ok, and messages."""
-    distinct, inverse = np.unique(days[ok], return_inverse=True)
+    distinct, inverse = distinct_days(days[ok])
     codes = np.full(days.shape[0], distinct.shape[0], dtype=np.int64)  # blank
-    codes[ok] = inverse.ravel()
+    codes[ok] = inverse
     messages = list(errors.values())
     for k, i in enumerate(errors):
         codes[i] = distinct.shape[0] + 1 + k
     return _assemble(shape, codes, distinct.tolist() + [None] + messages)
+
+
+def distinct_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(days, return_inverse=True), by counting when the dates span a few years."""
+    if days.shape[0] == 0:
+        return days, np.zeros(0, dtype=np.int64)
+    ints = days.astype(np.int64)
+    lo = int(ints.min())
+    span = int(ints.max()) - lo + 1
+    if span > 4 * days.shape[0] + 4096:
+        distinct, inverse = np.unique(days, return_inverse=True)
+        return distinct, inverse.ravel()
+    present = np.zeros(span, dtype=bool)
+    present[ints - lo] = True
+    slot = np.cumsum(present) - 1
+    return (np.flatnonzero(present) + lo).astype("datetime64[D]"), slot[ints - lo]
 
 
 def _assemble(shape: tuple[int, int], codes: np.ndarray, distinct: list) -> list[list]:
