@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import struct
+import sys
 import zipfile
 import zlib
 from typing import IO, Iterable
@@ -58,19 +59,27 @@ def _utf16(name: str) -> bytes:
 def ensure_defusedxml() -> None:
     """Check that openpyxl parses through defusedxml (no entity expansion, no DTD fetching).
 
-    openpyxl decides at import time; it silently falls back to the standard library when
-    defusedxml is missing or OPENPYXL_DEFUSEDXML is not "True".
+    openpyxl decides when it is first imported: defusedxml when it is installed and
+    OPENPYXL_DEFUSEDXML is unset or "True", else silently the standard library. When openpyxl
+    is not imported yet, the same rule is checked without paying for the import.
     """
     fix = "run: pip install defusedxml, and unset OPENPYXL_DEFUSEDXML"
     try:
         import defusedxml  # noqa: F401
     except ImportError:
         raise FollowupError(f"The defusedxml package is not installed, so workbooks cannot be read safely: {fix}.") from None
-    import openpyxl.xml
-    import openpyxl.xml.functions as functions
-
-    if openpyxl.xml.DEFUSEDXML is not True or not functions.iterparse.__module__.startswith("defusedxml"):
+    loaded = sys.modules.get("openpyxl.xml")
+    if loaded is None:
+        safe = os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True"
+    else:
+        functions = sys.modules.get("openpyxl.xml.functions")
+        safe = loaded.DEFUSEDXML is True and (
+            functions is None or getattr(functions.iterparse, "__module__", "").startswith("defusedxml"))
+    if not safe:
         raise FollowupError(f"openpyxl is not using defusedxml, so workbooks cannot be read safely: {fix}.")
+
+
+_DEFUSED_CHECKED = False
 
 
 # --------------------------------------------------------------------------- the check
@@ -80,6 +89,10 @@ def check_workbook(path: str | os.PathLike[str]) -> None:
 
     Raises TrackerError whose message is one sentence naming the file as given.
     """
+    global _DEFUSED_CHECKED
+    if not _DEFUSED_CHECKED:  # once per process: the reader may parse with openpyxl later
+        ensure_defusedxml()
+        _DEFUSED_CHECKED = True
     shown = os.fspath(path)
     size = _check_file(path, shown)
     with open(path, "rb") as fh:
@@ -233,6 +246,10 @@ def _check_members(infos: list[zipfile.ZipInfo], size: int, shown: str) -> None:
         if _size_lies(info):
             raise TrackerError(f"{shown} has a part whose declared size is impossible, which Excel never "
                                f"writes: it may be hostile, so it was not opened; {_RESAVE}.")
+    packed = sum(i.compress_size for i in infos)
+    if total > RATIO_FLOOR and total > MAX_RATIO * max(packed, 1):
+        raise TrackerError(f"{shown} would inflate {total // max(packed, 1):,} times (to {_mb(total)}), "
+                           f"far more than a workbook does: {bomb}")
     if total > MAX_TOTAL_UNCOMPRESSED:
         raise TrackerError(f"{shown} would inflate to {_mb(total)}, far more than any tracker "
                            f"(limit {_mb(MAX_TOTAL_UNCOMPRESSED)}): {bomb}")

@@ -11,8 +11,10 @@ os.wait4 (the child's own ru_maxrss) under an address-space limit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
+import random
 import resource
 import struct
 import subprocess
@@ -348,18 +350,24 @@ def test_cli_refuses_each_hostile_file(files, key, command, tmp_path):
 
 
 def test_the_sheet_bomb_really_inflates_to_gigabytes(files):
-    """The bomb is real: its declared size and CRC are true (zipfile checks both as it reads),
-    so without the check a parser would hold gigabytes. Reads 3 GiB in bounded memory."""
+    """The bomb is real, not just a big number in a header. Its stream is head + block*N +
+    tail where each block, byte-aligned after a full flush, inflates alone to 1 MiB of text;
+    the declared size and CRC are those of the whole text (computed independently here), and
+    the first 256 MiB really stream out of the file (inflating all 3 GiB takes ~12 s)."""
     path, _ = files["sheet_bomb"]
     assert path.stat().st_size < 8 << 20
+    chunk = b"A" * (1 << 20)
+    stream, crc, size = repeated_deflate(BOMB_PREFIX, chunk, 2, BOMB_SUFFIX)
+    assert zlib.decompress(stream, -15) == BOMB_PREFIX + chunk * 2 + BOMB_SUFFIX
+    expected_crc = zlib.crc32(BOMB_SUFFIX, functools.reduce(lambda c, _: zlib.crc32(chunk, c), range(3072),
+                                                            zlib.crc32(BOMB_PREFIX)))
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo("xl/worksheets/sheet1.xml")
-        assert info.file_size > 3 * GIB
-        total = 0
-        with zf.open(info) as member:  # raises BadZipFile on a CRC or size mismatch
-            while chunk := member.read(64 << 20):
-                total += len(chunk)
-    assert total == info.file_size
+        assert info.file_size == len(BOMB_PREFIX) + 3 * GIB + len(BOMB_SUFFIX) and info.CRC == expected_crc
+        with zf.open(info) as member:
+            assert member.read(len(BOMB_PREFIX)) == BOMB_PREFIX
+            for _ in range(4):
+                assert member.read(64 << 20) == b"A" * (64 << 20)
 
 
 def test_declared_sizes_are_checked_before_the_directory_is_loaded(files):
@@ -688,7 +696,9 @@ def test_a_huge_declared_total_is_refused_without_reading(tmp_path):
     with zipfile.ZipFile(good) as zin:
         for name in zin.namelist():
             members.append((name, *deflated(zin.read(name))[1:]))
-    part = repeated_deflate(b"", b"\x00" * (1 << 20), 15, b"")  # 15 MiB each, under the ratio floor
+    noisy = random.Random(6).randbytes(8 << 10) + bytes((1 << 20) - (8 << 10))  # compresses ~100:1
+    part = repeated_deflate(b"", noisy, 15, b"")  # 15 MiB each: under the ratio floor and limit
+    assert 50 < part[2] / len(part[0]) < safety.MAX_RATIO
     count = safety.MAX_TOTAL_UNCOMPRESSED // (15 << 20) + 1
     members += [(f"xl/media/image{i}.bin", zipfile.ZIP_DEFLATED, *part) for i in range(count)]
     path = write_raw_zip(tmp_path / "total.xlsx", members)
@@ -729,3 +739,16 @@ def test_messages_name_the_file_as_given(tmp_path, monkeypatch):
         with pytest.raises(TrackerError) as info:
             safety.check_workbook(given)
         assert str(info.value).startswith(f"{given} is not an Excel workbook")
+
+
+def test_many_small_bombs_add_up(tmp_path):
+    """Sixty parts of 15 MiB of zeros (each under the per-part floor, 900 MiB in all, under the
+    total limit) still inflate about 1000:1 overall: refused."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(good) as zin:
+        members = [(name, *deflated(zin.read(name))[1:]) for name in zin.namelist()]
+    part = repeated_deflate(b"", bytes(1 << 20), 15, b"")
+    members += [(f"xl/media/image{i}.bin", zipfile.ZIP_DEFLATED, *part) for i in range(60)]
+    path = write_raw_zip(tmp_path / "sixty.xlsx", members)
+    with pytest.raises(TrackerError, match=r"would inflate [\d,]+ times"):
+        safety.check_workbook(path)
