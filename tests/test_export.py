@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from followup_xl import export
@@ -236,6 +238,61 @@ def test_xlsx_survives_libreoffice_as_text(result, tmp_path):
     values = {c.value for r in wb["Follow-ups"].iter_rows() for c in r if isinstance(c.value, str)}
     assert '=HYPERLINK("http://x","click")' in values and "@SUM(A1)" in values
     assert all(c.data_type != "f" for ws in wb for r in ws.iter_rows() for c in r)
+
+
+def test_xlsx_parts_are_well_formed_and_complete(result, tmp_path):
+    """Every part parses as XML, every part the package names exists, and openpyxl reads
+    back the links, the print titles, the widths and the styles."""
+    from xml.etree import ElementTree
+
+    path = export.write(result, tmp_path / "week.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        for name in names:
+            ElementTree.fromstring(zf.read(name))
+        types = zf.read("[Content_Types].xml").decode()
+        for part in re.findall(r'PartName="/([^"]+)"', types):
+            assert part in names, part
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+        for target in re.findall(r'Target="([^"]+)"', rels):
+            assert f"xl/{target}" in names, target
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Follow-ups"]
+    header = [c.value for c in ws[1]]
+    email_col = header.index("Contact email") + 1
+    links = {ws.cell(row=r, column=email_col).value: ws.cell(row=r, column=email_col).hyperlink
+             for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=email_col).value}
+    for item in result.items:
+        link = export.mailto(item)
+        if link:
+            assert links[item.contact_email].target == link
+        elif item.contact_email:
+            assert links[item.contact_email] is None
+    assert ws.print_title_rows.replace("$", "") == "1:1"
+    assert ws.column_dimensions["E"].width == export.FIELDS[4].width
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "FF1F4E78"
+    assert ws["A2"].font.b  # the Overdue heading row
+    state = ws.cell(row=3, column=header.index("State") + 1)
+    assert state.value == "Overdue" and state.font.color.rgb == "FFB22222"
+    assert ws.cell(row=3, column=16).alignment.wrap_text
+    assert wb.active.title == "Follow-ups"
+
+
+def test_xlsx_text_round_trips_exactly(tmp_path):
+    """Excel's own escapes (_xHHHH_) and XML's line-end rules must not change the text."""
+    odd = ["_x0041_ stays", "a\rb", "\r\nx", "  spaced  ", "tab\tin", "<&>\"'", "😀 Zoë"]
+    items = [make_item("2026-12-01", "Due this week", text, row=k) for k, text in enumerate(odd)]
+    r = WeeklyResult(D("2026-11-30"), D("2026-12-06"), D("2026-11-30"), items)
+    wb = openpyxl.load_workbook(export.write(r, tmp_path / "w.xlsx"))
+    col = [c.value for c in wb["Follow-ups"]["E"]][2:]
+    assert col == odd
+
+
+@given(st.text())
+def test_percent_encode_is_rfc3986(text):
+    from urllib.parse import quote
+
+    assert export.percent_encode(text) == quote(text, safe="")
 
 
 def test_xlsx_empty_week_still_opens(tmp_path):
