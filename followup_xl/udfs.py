@@ -22,7 +22,7 @@ import datetime as dt
 import gc
 import os
 from functools import wraps
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 import xlwings as xw
@@ -96,23 +96,33 @@ def cell_safe(fn: Callable[..., list]) -> Callable[..., list]:
 
 # --------------------------------------------------------------------------- reading cells
 
-def grid(value: Any) -> np.ndarray:
-    """A cell or range argument as a 2-D object array (COM tuples, lists or a scalar)."""
+class Cells(NamedTuple):
+    """A cell or range argument: its shape (rows, columns) and its cells row by row."""
+
+    shape: tuple[int, int]
+    flat: list
+
+    @property
+    def size(self) -> int:
+        return len(self.flat)
+
+    def rows(self) -> list[list]:
+        cols = self.shape[1]
+        return [self.flat[i:i + cols] for i in range(0, len(self.flat), cols)]
+
+
+def grid(value: Any) -> Cells:
+    """A cell or range argument as Cells (COM's tuple of row tuples, lists, or a scalar)."""
     if isinstance(value, (list, tuple)) and value:
         if isinstance(value[0], (list, tuple)):
-            rows, cols = len(value), len(value[0])
-            flat = [v for row in value for v in row] if cols > 1 else [row[0] for row in value]
-        else:  # a 1-D list: one row
-            rows, cols, flat = 1, len(value), list(value)
-        out = np.empty(rows * cols, dtype=object)
-        out[:] = flat
-        return out.reshape(rows, cols)
-    out = np.empty((1, 1), dtype=object)
-    out[0, 0] = None if isinstance(value, (list, tuple)) else value
-    return out
+            cols = len(value[0])
+            flat = [row[0] for row in value] if cols == 1 else [v for row in value for v in row]
+            return Cells((len(value), cols), flat)
+        return Cells((1, len(value)), list(value))  # a 1-D list: one row
+    return Cells((1, 1), [None if isinstance(value, (list, tuple)) else value])
 
 
-def shape_of(*grids: np.ndarray) -> tuple[int, int]:
+def shape_of(*grids: Cells) -> tuple[int, int]:
     """The answer's shape: ranges of one size and single cells pair up as in Excel."""
     try:
         return np.broadcast_shapes(*(g.shape for g in grids))
@@ -122,9 +132,15 @@ def shape_of(*grids: np.ndarray) -> tuple[int, int]:
                          "size, or single cells.") from None
 
 
-def spread(g: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """A grid stretched to the answer's shape (a single cell repeated), flattened."""
-    return g.ravel() if g.shape == shape else np.broadcast_to(g, shape).ravel()
+def spread(g: Cells, shape: tuple[int, int]) -> list:
+    """The cells stretched to the answer's shape (a single cell repeated), row by row."""
+    if g.shape == shape:
+        return g.flat
+    if g.shape == (1, 1):
+        return g.flat * (shape[0] * shape[1])
+    cells = np.empty(g.size, dtype=object)
+    cells[:] = g.flat
+    return np.broadcast_to(cells.reshape(g.shape), shape).ravel().tolist()
 
 
 def is_blank(value: Any) -> bool:
@@ -175,12 +191,12 @@ def cell_number(value: Any, what: str) -> float | None:
         raise UsageError(f"{what} {quote(value)} is not a number.") from None
 
 
-def to_days(values: np.ndarray, date_order: str) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+def to_days(values: list, date_order: str) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     """A flat column of cells as datetime64[D]: (days, ok mask, {index: message}).
 
     Date cells are read in one pass; the rest (numbers, text, blanks) one by one.
     """
-    n = values.shape[0]
+    n = len(values)
     ords = np.fromiter((v.toordinal() if isinstance(v, dt.date) else 0 for v in values),
                        dtype=np.int64, count=n)
     errors: dict[int, str] = {}
@@ -197,7 +213,7 @@ def to_days(values: np.ndarray, date_order: str) -> tuple[np.ndarray, np.ndarray
     return days, ok, errors
 
 
-def map_cells(values: np.ndarray, fn: Callable[[Any], Any]) -> tuple[list, dict[int, str]]:
+def map_cells(values: list, fn: Callable[[Any], Any]) -> tuple[list, dict[int, str]]:
     """fn over a flat column of cells, once per distinct value: (results, {index: message})."""
     cache: dict[tuple, Any] = {}
     out: list = []
@@ -217,20 +233,20 @@ def map_cells(values: np.ndarray, fn: Callable[[Any], Any]) -> tuple[list, dict[
     return out, errors
 
 
-def numbers(g: np.ndarray, fn: Callable[[Any], int | None], shape: tuple[int, int]
+def numbers(g: Cells, fn: Callable[[Any], int | None], shape: tuple[int, int]
             ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-    """fn (cell -> whole number, None = blank) over a grid, computed before it is stretched
-    to the answer's shape: (int64 values, blank mask, {index: message}), flattened."""
-    values, errors = map_cells(g.ravel(), fn)
+    """fn (cell -> whole number, None = blank) over the cells, computed before they are
+    stretched to the answer's shape: (int64 values, blank mask, {index: message}), flat."""
+    values, errors = map_cells(g.flat, fn)
     blank = np.array([v is None for v in values], dtype=bool)
     ints = np.array([0 if v is None else v for v in values], dtype=np.int64)
     if errors:
         blank[list(errors)] = False
-        texts = np.full(g.size, None, dtype=object)
-        texts[list(errors)] = list(errors.values())
-        texts = spread(texts.reshape(g.shape), shape)
-        errors = {int(i): texts[i] for i in np.flatnonzero([t is not None for t in texts])}
-    return (spread(ints.reshape(g.shape), shape), spread(blank.reshape(g.shape), shape), errors)
+        texts = [errors.get(i) for i in range(g.size)]
+        texts = spread(Cells(g.shape, texts), shape)
+        errors = {i: t for i, t in enumerate(texts) if t is not None}
+    return (np.broadcast_to(ints.reshape(g.shape), shape).ravel(),
+            np.broadcast_to(blank.reshape(g.shape), shape).ravel(), errors)
 
 
 def one_cell(value: Any, what: str) -> Any:
@@ -239,7 +255,7 @@ def one_cell(value: Any, what: str) -> Any:
         g = grid(value)
         if g.size != 1:
             raise UsageError(f"{what} must be a single cell, not a range of {g.shape[0]}x{g.shape[1]}.")
-        value = g[0, 0]
+        value = g.flat[0]
     _check_error(value)
     return value
 
@@ -338,7 +354,7 @@ def holiday_dates(holidays: Any, date_order: str) -> list[dt.date]:
     if holidays is None:
         return []
     days: list[dt.date] = []
-    for v in grid(holidays).ravel():
+    for v in grid(holidays).flat:
         try:
             day = cell_date(v, date_order)
         except NotADateError as exc:
@@ -575,7 +591,7 @@ def FOLLOWUP_IS_WORKDAY(date_value: Any, country: Any = None, subdivision: Any =
     holiday."""
     cal, order = calendar_for(country, subdivision, holidays, weekend)
     g = grid(date_value)
-    days, ok, errors = to_days(g.ravel(), order)
+    days, ok, errors = to_days(g.flat, order)
     flags = cal.is_workday_many(days).tolist()
     out = [errors[i] if i in errors else flag if k else None
            for i, (flag, k) in enumerate(zip(flags, ok.tolist()))]
@@ -591,7 +607,7 @@ def FOLLOWUP_HOLIDAYS(year: Any, country: Any = None, subdivision: Any = None) -
     """The public holidays of a year, spilled as two columns: Date, Name."""
     c, s = place(country, subdivision)
     rows: list = []
-    for v in grid(year).ravel():
+    for v in grid(year).flat:
         number = cell_number(v, "Year")
         if number is None:
             continue
@@ -633,7 +649,7 @@ def FOLLOWUP_WEEK(tracker: Any, week_of: Any = None, as_of: Any = None) -> list:
     c, s = place(None, None)
     order = schema.default_date_order(c)
     settings = schema.Settings(country=c, subdivision=s)
-    result = weekly_from_table([list(r) for r in grid(tracker)], tracker="(range)",
+    result = weekly_from_table(grid(tracker).rows(), tracker="(range)",
                                settings=settings, week_of=one_date(week_of, "Week of", order),
                                as_of=one_date(as_of, "As of", order))
     cols = week_columns()
@@ -675,7 +691,7 @@ def FOLLOWUP_MESSAGE(contact_name: Any, company: Any, role: Any = None,
     n, c, r, d = (spread(g, shape) for g in grids)
     days, ok, errors = to_days(d, order)
     out: list = []
-    for i in range(n.shape[0]):
+    for i in range(len(n)):
         texts = (n[i], c[i], r[i])
         bad = next((v for v in texts if is_message(v) or type(v) is int and v in EXCEL_ERRORS), None)
         if i in errors or bad is not None:
