@@ -14,6 +14,8 @@ import hashlib
 import html
 import io
 import json
+import math
+import numbers
 import os
 import re
 import sys
@@ -551,8 +553,12 @@ class _Sheet:
             elif isinstance(value, dt.date):
                 day = value.date() if isinstance(value, dt.datetime) else value
                 cells.append(f'<c r="{ref}"{s}><v>{day.toordinal() - _EPOCH_1900}</v></c>')
-            else:
-                cells.append(f'<c r="{ref}"{s}><v>{value!r}</v></c>')
+            elif isinstance(value, numbers.Integral):
+                cells.append(f'<c r="{ref}"{s}><v>{int(value)}</v></c>')
+            elif isinstance(value, numbers.Real) and math.isfinite(value):
+                cells.append(f'<c r="{ref}"{s}><v>{float(value)!r}</v></c>')
+            else:  # anything else (NaN, an odd type) is shown as its text
+                cells.append(f'<c r="{ref}"{s} t="s"><v>{self.strings(str(value))}</v></c>')
         ht = f' ht="{height:g}" customHeight="1"' if height else ""
         self.rows.append(f'<row r="{r}"{ht}>{"".join(cells)}</row>')
         return r

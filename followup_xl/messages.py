@@ -61,7 +61,8 @@ def first_name(contact_name: Any) -> str:
         surname, _, rest = text.partition(",")
         rest_words = [w for w in rest.split() if _word_key(w) not in _SUFFIXES]
         text = " ".join(rest_words + [surname]) if rest_words else surname
-    words = [w.strip(",;") for w in text.split() if re.search(r"[^\W\d_]", w)]
+    # a word is kept from its first letter to its last letter or dot ("=Jane!" -> "Jane")
+    words = [re.sub(r"^[\W\d_]+|[^\w.]+$", "", w) for w in text.split() if re.search(r"[^\W\d_]", w)]
     titles = []
     while words and _word_key(words[0]) in _HONORIFICS and len(words) > 1:
         titles.append(words.pop(0))
@@ -72,6 +73,8 @@ def first_name(contact_name: Any) -> str:
         title = titles[-1]
         title = _nice_case(title.rstrip(".")) + ("." if title.endswith(".") else "")
         return f"{title} {_nice_case(words[0])}"
+    if len(words) > 1 and re.fullmatch(r"[^\W\d_]\.?", words[0]):  # "J. R. Smith": no first name
+        return " ".join(_nice_case(w) for w in words)
     return _nice_case(words[0])
 
 
