@@ -106,6 +106,47 @@ class TrackerData:
 
 # --------------------------------------------------------------------------- cells
 
+class LazyColumn(Sequence):
+    """A text column read from the sheet's rows on demand: text matters only for the rows
+    listed this week, so 100,000 e-mail addresses are not copied for nothing."""
+
+    __slots__ = ("_rows", "_index", "_j", "_list")
+
+    def __init__(self, rows: list[list[Any]], index: np.ndarray | None, j: int):
+        self._rows, self._j, self._list = rows, j, None
+        self._index = None if index is None else index.tolist()
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._index is None else len(self._index)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.tolist()[i]
+        return self._rows[i if self._index is None else self._index[i]][self._j]
+
+    def __iter__(self):
+        return iter(self.tolist())
+
+    def tolist(self) -> list:
+        if self._list is None:
+            j, rows = self._j, self._rows
+            self._list = [r[j] for r in rows] if self._index is None else [rows[i][j] for i in self._index]
+        return self._list
+
+    def take(self, indices: Iterable[int]) -> list:
+        j, rows, index = self._j, self._rows, self._index
+        if index is None:
+            return [rows[i][j] for i in indices]
+        return [rows[index[i]][j] for i in indices]
+
+
+def take(col: Sequence[Any], indices: Iterable[int]) -> list:
+    """The cells of a column at the given positions (a list or a LazyColumn)."""
+    if isinstance(col, LazyColumn):
+        return col.take(indices)
+    return [col[i] for i in indices]
+
+
 def is_empty(value: Any) -> bool:
     """A cell that holds nothing: None, '', only spaces, or NaN."""
     if value is None:
@@ -132,41 +173,44 @@ def cell_text(value: Any) -> str | None:
     return str(value).strip()
 
 
+def _map_unique(col: Sequence[Any], convert) -> tuple[list, dict[int, str]]:
+    """convert(cell) -> (value, reason or None), computed once per distinct cell: columns
+    repeat a few dates, numbers and statuses. Returns the values and {index: reason}."""
+    types = set(map(type, col))
+    if bool in types or CellError in types:  # True == 1.0 and CellError("#N/A") == "#N/A": key by type
+        cache: dict[Any, Any] = {}
+        pairs = []
+        for v in col:
+            k = (type(v), v)
+            if k not in cache:
+                cache[k] = convert(v)
+            pairs.append(cache[k])
+        any_bad = any(r for _, r in cache.values())
+    else:
+        table = {v: convert(v) for v in set(col)}
+        pairs = list(map(table.__getitem__, col))
+        any_bad = any(r for _, r in table.values())
+    bad = {i: r for i, (_, r) in enumerate(pairs) if r} if any_bad else {}
+    return [p[0] for p in pairs], bad
+
+
 def _date_column(col: Sequence[Any], date1904: bool, order: str) -> tuple[np.ndarray, dict[int, str]]:
     """A column as datetime64[D] (NaT for blank) and {index: reason} for cells that are not dates."""
-    out = np.full(len(col), _NAT, dtype=np.int64)
-    bad: dict[int, str] = {}
-    cache: dict[Any, Any] = {}
-    date_t, datetime_t = dt.date, dt.datetime
-    for i, v in enumerate(col):
-        t = type(v)
-        if t is date_t:
-            out[i] = v.toordinal() - _UNIX_ORDINAL
-            continue
-        if t is datetime_t:
-            out[i] = v.toordinal() - _UNIX_ORDINAL
-            continue
-        if v is None or v == "":
-            continue
-        if isinstance(v, CellError) or (t is str and v.strip() in _ERROR_SET):
-            bad[i] = f"the cell shows the error {v.strip()}: enter a date such as 2026-11-30"
-            continue
-        key = (t, v)
-        hit = cache.get(key)
-        if hit is None:
-            try:
-                day = coerce_date(v, date1904=date1904, date_order=order)
-                hit = _NAT if day is None else day.toordinal() - _UNIX_ORDINAL
-            except NotADateError as exc:
-                hit = str(exc)
-            except (TypeError, ValueError, OverflowError) as exc:  # pragma: no cover - defensive
-                hit = f"{quote(v)} is not a date: {exc}"
-            cache[key] = hit
-        if isinstance(hit, str):
-            bad[i] = hit
-        else:
-            out[i] = hit
-    return out.view("datetime64[D]"), bad
+    def convert(v: Any) -> tuple[int, str | None]:
+        if type(v) is dt.date or type(v) is dt.datetime:
+            return v.toordinal() - _UNIX_ORDINAL, None
+        if isinstance(v, str) and v.strip() in _ERROR_SET:
+            return _NAT, f"the cell shows the error {v.strip()}: enter a date such as 2026-11-30"
+        try:
+            day = coerce_date(None if v == "" else v, date1904=date1904, date_order=order)
+        except NotADateError as exc:
+            return _NAT, str(exc)
+        except (TypeError, ValueError, OverflowError) as exc:  # pragma: no cover - defensive
+            return _NAT, f"{quote(v)} is not a date: {exc}"
+        return (_NAT if day is None else day.toordinal() - _UNIX_ORDINAL), None
+
+    values, bad = _map_unique(col, convert)
+    return np.array(values, dtype=np.int64).view("datetime64[D]"), bad
 
 
 def _whole_number(v: Any) -> float | None:
@@ -189,24 +233,15 @@ def _int_column(col: Sequence[Any], key: str) -> tuple[np.ndarray, dict[int, str
     """Follow-ups sent (whole >= 0, blank 0) or Cadence (whole 1-90, blank NaN)."""
     lo, hi = (schema.CADENCE_MIN, schema.CADENCE_MAX) if key == "cadence" else (0, math.inf)
     blank = np.nan if key == "cadence" else 0.0
-    out = np.full(len(col), blank, dtype=float)
-    bad: dict[int, str] = {}
-    cache: dict[Any, Any] = {}
-    for i, v in enumerate(col):
-        if type(v) is float and v.is_integer() and lo <= v <= hi:
-            out[i] = v
-            continue
+
+    def convert(v: Any) -> tuple[float, str | None]:
         if is_empty(v) and not isinstance(v, CellError):
-            continue
-        hit = cache.get((type(v), v))
-        if hit is None:
-            hit = _int_reason(v, key, lo, hi)
-            cache[(type(v), v)] = hit
-        if isinstance(hit, str):
-            bad[i] = hit
-        else:
-            out[i] = hit
-    return out, bad
+            return blank, None
+        hit = _int_reason(v, key, lo, hi)
+        return (blank, hit) if isinstance(hit, str) else (hit, None)
+
+    values, bad = _map_unique(col, convert)
+    return np.array(values, dtype=float), bad
 
 
 def _int_reason(v: Any, key: str, lo: float, hi: float) -> float | str:
@@ -224,19 +259,11 @@ def _int_reason(v: Any, key: str, lo: float, hi: float) -> float | str:
 
 def _status_column(col: Sequence[Any]) -> tuple[np.ndarray, dict[int, str], dict[int, str]]:
     """Statuses in their canonical spelling; unknown text kept (warning), error cells bad."""
-    out = np.empty(len(col), dtype=object)
-    warn: dict[int, str] = {}
-    bad: dict[int, str] = {}
-    cache: dict[Any, Any] = {}
-    for i, v in enumerate(col):
-        key = (type(v), v)
-        hit = cache.get(key)
-        if hit is None:
-            hit = _status_of(v)
-            cache[key] = hit
-        out[i] = hit[0]
-        if hit[1]:
-            (bad if isinstance(v, CellError) else warn)[i] = hit[1]
+    values, found = _map_unique(col, _status_of)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    bad = {i: r for i, r in found.items() if isinstance(col[i], CellError)}
+    warn = {i: r for i, r in found.items() if i not in bad}
     return out, warn, bad
 
 
@@ -266,13 +293,20 @@ def header_score(row: Sequence[Any]) -> tuple[int, dict[str, int]]:
     return len(found), found
 
 
+SURE_HEADER = 3  # a row naming Company and this many schema columns ends the scan
+
+
 def find_header(values: Sequence[Sequence[Any]], scan: int = HEADER_SCAN_ROWS) -> int | None:
-    """Index of the header row among the first `scan` rows (most schema headers, Company needed)."""
+    """Index of the header row among the first `scan` rows: the one naming the most schema
+    columns, Company among them. The scan stops at the first row naming Company and at
+    least SURE_HEADER columns: the rows below it are data."""
     best, best_score = None, 0
     for i, row in enumerate(values[:scan]):
         score, found = header_score(row)
         if "company" in found and score > best_score:
             best, best_score = i, score
+            if score >= SURE_HEADER:
+                break
     return best
 
 
@@ -315,22 +349,42 @@ def parse_table(values: Sequence[Sequence[Any]], *, tracker: str, settings: Sett
             headed.append(j)
     data = values[h + 1:]
     width = len(header)
-    # Columns (transposed once; short rows padded).
-    if data and any(len(r) != width for r in data):
+    if data and len(set(map(len, data))) > 1:  # short rows (a range or a ragged list): pad
         data = [(r + [None] * (width - len(r)))[:width] for r in data]
-    columns = list(zip(*data)) if data else [() for _ in range(width)]
+    keep, columns = _nonblank_rows(data, cols, headed)
     n = len(data)
-    nonblank = np.zeros(n, dtype=bool)
-    for j in headed:
-        nonblank |= ~_empty_mask(columns[j])
-    keep = np.flatnonzero(nonblank)
     rows = keep.astype(np.int64) + (first_row + h + 1)
-    take = (lambda col: [col[i] for i in keep]) if len(keep) < n else (lambda col: col)
-    picked = {key: take(columns[j]) for key, j in cols.items() if key not in COMPUTED_KEYS}
+    kept = (lambda col: [col[i] for i in keep]) if len(keep) < n else (lambda col: col)
+    picked = {key: kept(columns[j]) if j in columns else
+              (LazyColumn(data, keep if len(keep) < n else None, j) if key in TEXT_KEYS
+               else kept([r[j] for r in data]))
+              for key, j in cols.items() if key not in COMPUTED_KEYS}
     return _type_rows(picked, rows, tracker=tracker, settings=settings, date1904=date1904,
                       headers={k: str(header[j]).strip() for k, j in cols.items()},
                       problems=problems, path=path, sheet=sheet, header_row=first_row + h,
                       error_cells=error_cells)
+
+
+def _nonblank_rows(data: list[list[Any]], cols: dict[str, int],
+                   headed: list[int]) -> tuple[np.ndarray, dict[int, list]]:
+    """Indices of the rows with something in a headed column (computed ones aside), and the
+    columns extracted on the way. Company first: once it is filled, a row is decided, so
+    the other columns are only looked at for the rows still undecided."""
+    n = len(data)
+    nonblank = np.zeros(n, dtype=bool)
+    columns: dict[int, list] = {}
+    first = [cols["company"]] if cols.get("company") in headed else []
+    for j in first + [j for j in headed if j not in first]:
+        undecided = np.flatnonzero(~nonblank)
+        if undecided.size == 0:
+            break
+        if undecided.size == n:
+            columns[j] = col = [r[j] for r in data]
+            nonblank = ~_empty_mask(col)
+        else:
+            sub = [data[i][j] for i in undecided]
+            nonblank[undecided[~_empty_mask(sub)]] = True
+    return np.flatnonzero(nonblank), columns
 
 
 def _empty_mask(col: Sequence[Any]) -> np.ndarray:
@@ -434,17 +488,19 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 
 
-def workbook_info(path: Path) -> WorkbookInfo:
+def workbook_info(zf: zipfile.ZipFile | Path) -> WorkbookInfo:
     """Parse xl/workbook.xml (and its rels) with defusedxml: entity tricks stay off."""
     from defusedxml import ElementTree as ET
 
+    if not isinstance(zf, zipfile.ZipFile):
+        with zipfile.ZipFile(zf) as opened:
+            return workbook_info(opened)
     info = WorkbookInfo()
-    with zipfile.ZipFile(path) as zf:
-        root = ET.fromstring(zf.read("xl/workbook.xml"))
-        try:
-            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        except KeyError:
-            rels = None
+    root = ET.fromstring(zf.read("xl/workbook.xml"))
+    try:
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        rels = None
     pr = root.find("m:workbookPr", _NS)
     if pr is not None and pr.get("date1904", "").lower() in ("1", "true"):
         info.date1904 = True
@@ -478,7 +534,7 @@ _ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>
 _ERROR_CELL2 = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
 
 
-def error_cells(path: Path, member: str) -> dict[tuple[int, int], str]:
+def error_cells(zf: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
     """(row, col) -> error text of the cells holding an error value (#N/A, ...).
 
     python-calamine reads those as empty; a quick scan of the sheet XML finds them so a
@@ -489,7 +545,7 @@ def error_cells(path: Path, member: str) -> dict[tuple[int, int], str]:
     if not member:
         return found
     try:
-        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+        with zf.open(member) as fh:
             tail = b""
             hit = False
             chunks = []
@@ -707,9 +763,24 @@ def _short(exc: BaseException) -> str:
 
 
 def _read(path: Path, name: str) -> TrackerData:
+    with zipfile.ZipFile(path) as zf:  # opened once for the workbook part and the error scan
+        info = workbook_info(zf)
+        sheet, grid, settings, problems = _read_book(path, name, info)
+        errors = error_cells(zf, info.sheets.get(sheet, ""))
+    for (r, c), err in errors.items():
+        if r < len(grid) and c < len(grid[r]):
+            grid[r][c] = CellError(err)
+    data = parse_table(grid, tracker=name, settings=settings, date1904=info.date1904, path=path,
+                       sheet=sheet, error_cells=bool(errors))
+    data.problems = problems + data.problems
+    data.as_of_setting = settings.as_of
+    return data
+
+
+def _read_book(path: Path, name: str, info: WorkbookInfo) -> tuple[str, list[list[Any]], Settings, list[Problem]]:
+    """The Tracker sheet's cells, the settings (with the Holidays dates) and their warnings."""
     from python_calamine import CalamineWorkbook
 
-    info = workbook_info(path)
     book = CalamineWorkbook.from_path(str(path))
     try:
         names = list(book.sheet_names)
@@ -725,13 +796,4 @@ def _read(path: Path, name: str) -> TrackerData:
         sheet, grid = find_tracker_sheet(book, names, name)
     finally:
         book.close()
-    errors = error_cells(path, info.sheets.get(sheet, ""))
-    for (r, c), err in errors.items():
-        if r < len(grid) and c < len(grid[r]):
-            grid[r][c] = CellError(err)
-    settings = replace(settings, holidays=extra)
-    data = parse_table(grid, tracker=name, settings=settings, date1904=info.date1904, path=path,
-                       sheet=sheet, error_cells=bool(errors))
-    data.problems = problems + hol_problems + data.problems
-    data.as_of_setting = settings.as_of
-    return data
+    return sheet, grid, replace(settings, holidays=extra), problems + hol_problems

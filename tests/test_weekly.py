@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 
@@ -13,7 +13,7 @@ from followup_xl.calendar import get_calendar
 from followup_xl.errors import TrackerError
 from followup_xl.rules import evaluate_row, week_bounds
 from followup_xl.schema import Settings
-from followup_xl.weekly import COUNT_KEYS, NO_CONTACT, build_weekly, sort_key, weekly_from_table
+from followup_xl.weekly import COUNT_KEYS, NO_CONTACT, Item, build_weekly, sort_key, weekly_from_table
 
 from trackers import TEMPLATE_HEADERS, ErrorValue, file_hash, write_tracker
 
@@ -150,6 +150,7 @@ def test_items_carry_the_row(tmp_path):
         "contact_email": "jane@acme.test", "contact_phone": "+1 555 0100", "last_contact": "2026-11-18",
         "followups_sent": 1, "status": "Interviewing", "decision_expected": "mid December",
         "tracker": "t.xlsx", "row": 2, "message": item.message}
+    assert list(item.to_json()) == [f.name for f in fields(Item)]  # the spec's field order
     assert "Jane" in item.message and "Acme" in item.message and "Engineer" in item.message
 
 

@@ -114,12 +114,14 @@ def file_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def fast_tracker(path: str | Path, n: int, *, as_of: dt.date, seed: int = 1,
+def fast_tracker(path: str | Path, n: int, *, as_of: dt.date, seed: int = 1, closed_share: float = 0.33,
                  settings: Mapping[str, Any] | None = None) -> Path:
     """A big, realistic tracker written quickly (write-only openpyxl), for benchmarks.
 
-    About a third of the rows are closed; open rows were last contacted within the
-    two weeks before as_of, so roughly half of them fall due in as_of's week.
+    `closed_share` of the rows are closed (Rejected, Withdrawn, Accepted); the open rows
+    were last contacted within the two weeks before as_of (a few only interviewed), so
+    roughly two thirds of them fall due in as_of's week. Every cell type people use
+    appears: date cells, text dates, numbers, blanks.
     """
     import random
 
@@ -127,11 +129,17 @@ def fast_tracker(path: str | Path, n: int, *, as_of: dt.date, seed: int = 1,
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Tracker")
     ws.append(list(TEMPLATE_HEADERS))
-    statuses = ["Applied", "Interviewing", "Waiting", "On hold", "Offer", "Rejected", "Withdrawn", "Accepted", ""]
+    open_statuses = ["Applied", "Interviewing", "Waiting", "On hold", "Offer", ""]
+    closed_statuses = ["Rejected", "Withdrawn", "Accepted"]
     for i in range(n):
-        status = rnd.choice(statuses)
-        interview = as_of - dt.timedelta(days=rnd.randint(10, 60))
-        last = as_of - dt.timedelta(days=rnd.randint(0, 14)) if rnd.random() < 0.8 else None
+        closed = rnd.random() < closed_share
+        status = rnd.choice(closed_statuses if closed else open_statuses)
+        interview = as_of - dt.timedelta(days=rnd.randint(10, 400 if closed else 60))
+        last = None
+        if rnd.random() < 0.9:
+            last = as_of - dt.timedelta(days=rnd.randint(0, 14) if not closed else rnd.randint(0, 300))
+            if i % 10 == 0:
+                last = last.isoformat()  # some typed as text
         ws.append([
             f"Company {i % 997}", f"Role {i % 41}", f"Pat Lee{i % 13}", f"pat{i}@example.com",
             f"+1 555 {i:07d}", interview, last, rnd.randint(0, 4), rnd.choice([None, 7, 10]),

@@ -1,0 +1,157 @@
+"""Benchmark: the whole `followup-xl weekly` process against a process that merely reads.
+
+    python benchmarks/weekly.py [--rows 100000] [--trackers 500] [--repeat 3] [--format xlsx]
+                                [--mix realistic|stress] [--keep DIR]
+
+Measured in one run, best of --repeat, each pair run back to back:
+1. One tracker of 100,000 rows: `followup-xl weekly BIG -o OUT` vs a Python process that
+   only opens BIG with python-calamine and reads the Tracker sheet (the floor).
+   Goal: ratio <= 1.5.
+2. 500 trackers of 50 rows in a folder: `followup-xl weekly FOLDER` vs a process reading
+   the 500 Tracker sheets with python-calamine. Goal: ratio <= 2.
+3. Peak memory (max RSS) of the 100,000-row weekly process, via resource.getrusage of
+   the children of a wrapper process. Goal: <= 500 MB.
+
+Data mix (tests/trackers.fast_tracker): "realistic" — a long-running tracker where most
+rows are history (85 % closed), so about 7 % of rows are due this week; "stress" — a
+third closed and every open row contacted in the last two weeks, so 45 % are due (that
+measures the exports at scale more than the reader).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from trackers import fast_tracker  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 25)
+FLOOR = """
+import sys
+from python_calamine import CalamineWorkbook
+n = 0
+for path in sys.argv[1:]:
+    book = CalamineWorkbook.from_path(path)
+    n += len(book.get_sheet_by_name("Tracker").to_python())
+print(n)
+"""
+MAXRSS = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+CLOSED_SHARE = {"realistic": 0.85, "stress": 0.33}
+
+
+def weekly_cmd() -> list[str]:
+    exe = shutil.which("followup-xl")
+    return [exe] if exe else [sys.executable, "-m", "followup_xl"]
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - start
+
+
+def best_pair(weekly: list[str], floor: list[str], cwd: Path, repeat: int) -> tuple[float, float]:
+    """Best of `repeat` for each, alternating so both see the same machine load."""
+    w, f = [], []
+    for _ in range(repeat):
+        f.append(timed(floor, cwd))
+        w.append(timed(weekly, cwd))
+    return min(w), min(f)
+
+
+def make_data(root: Path, rows: int, trackers: int, mix: str) -> tuple[Path, Path]:
+    big = root / "big.xlsx"
+    folder = root / "clients"
+    closed = CLOSED_SHARE[mix]
+    if not big.exists():
+        t = time.perf_counter()
+        fast_tracker(big, rows, as_of=AS_OF, closed_share=closed)
+        print(f"  wrote {big.name} ({rows:,} rows) in {time.perf_counter() - t:.1f} s", flush=True)
+    if not folder.exists():
+        t = time.perf_counter()
+        folder.mkdir()
+        for k in range(trackers):
+            fast_tracker(folder / f"client-{k:03d}.xlsx", 50, as_of=AS_OF, seed=k, closed_share=closed,
+                         settings={"Country": "US", "Subdivision": ["CA", "NY", "TX", None][k % 4]})
+        print(f"  wrote {trackers} trackers of 50 rows in {time.perf_counter() - t:.1f} s", flush=True)
+    return big, folder
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--trackers", type=int, default=500)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--format", default="xlsx", choices=("xlsx", "csv", "md", "html", "ics", "json"))
+    ap.add_argument("--mix", default="realistic", choices=tuple(CLOSED_SHARE))
+    ap.add_argument("--keep", metavar="DIR", help="keep (and reuse) the generated trackers here")
+    args = ap.parse_args()
+
+    root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="followup-bench-"))
+    root = root / f"{args.mix}-{args.rows}-{args.trackers}"
+    root.mkdir(parents=True, exist_ok=True)
+    print(f"Data in {root} (mix: {args.mix})", flush=True)
+    big, folder = make_data(root, args.rows, args.trackers, args.mix)
+    out = root / "out"
+    out.mkdir(exist_ok=True)
+    base = weekly_cmd()
+    as_of = ["--as-of", AS_OF.isoformat()]
+    floor_cmd = [sys.executable, "-c", FLOOR]
+
+    # 1. one big tracker
+    weekly_big = base + ["weekly", str(big), *as_of, "-o", str(out / f"big.{args.format}")]
+    w1, f1 = best_pair(weekly_big, floor_cmd + [str(big)], root, args.repeat)
+    listed = _listed(base, big, as_of)
+    # 2. many small trackers
+    files = sorted(str(p) for p in folder.glob("*.xlsx"))
+    weekly_many = base + ["weekly", str(folder), *as_of, "-o", str(out / f"many.{args.format}")]
+    w2, f2 = best_pair(weekly_many, floor_cmd + files, root, args.repeat)
+    # 3. peak memory of the big run
+    rss_kb = int(subprocess.run([sys.executable, "-c", MAXRSS, *weekly_big], capture_output=True,
+                                text=True, check=True).stdout.strip())
+    floor_rss = int(subprocess.run([sys.executable, "-c", MAXRSS, *floor_cmd, str(big)], capture_output=True,
+                                   text=True, check=True).stdout.strip())
+
+    print()
+    print(f"{'case':44} {'weekly':>8} {'floor':>8} {'ratio':>7} {'goal':>6}")
+    rows = [(f"1 tracker x {args.rows:,} rows ({listed:,} listed), -> {args.format}", w1, f1, 1.5),
+            (f"{len(files)} trackers x 50 rows, -> {args.format}", w2, f2, 2.0)]
+    ok = True
+    for name, w, f, goal in rows:
+        ratio = w / f
+        ok &= ratio <= goal
+        print(f"{name:44} {w:7.2f}s {f:7.2f}s {ratio:7.2f} {'<= ' + str(goal):>6} {'ok' if ratio <= goal else 'MISSED'}")
+    mb = rss_kb / 1024
+    ok &= mb <= 500
+    print(f"peak memory, {args.rows:,} rows: {mb:.0f} MB (floor process {floor_rss / 1024:.0f} MB; goal <= 500 MB) "
+          f"{'ok' if mb <= 500 else 'MISSED'}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    if not args.keep:
+        shutil.rmtree(root.parent, ignore_errors=True)
+    return 0 if ok else 1
+
+
+def _listed(base: list[str], big: Path, as_of: list[str]) -> int:
+    import json
+
+    done = subprocess.run(base + ["weekly", str(big), *as_of, "-o", "-", "--format", "json"],
+                          capture_output=True, check=True)
+    return json.loads(done.stdout)["counts"]["listed"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
