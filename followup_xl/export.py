@@ -796,11 +796,23 @@ def write(result: WeeklyResult, out_path: str | os.PathLike[str], fmt: str | Non
     fmt = format_for(out_path, fmt)
     data = render(result, fmt)
     if os.fspath(out_path) == STDOUT:
+        write_stdout(data, fmt)
+        return Path(STDOUT)
+    return write_bytes_atomic(Path(out_path), data)
+
+
+def write_stdout(data: bytes, fmt: str) -> None:
+    """The bytes to stdout; a workbook is not sent to a terminal; a closed pipe (| head) is fine."""
+    if fmt == "xlsx" and sys.stdout.isatty():
+        raise UsageError("An xlsx workbook cannot be shown on the terminal: redirect it "
+                         "(-o - > week.xlsx), write a file with -o week.xlsx, or use --format md.")
+    try:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-        return Path(STDOUT)
-    return write_bytes_atomic(Path(out_path), data)
+    except BrokenPipeError:  # the reader stopped early: not an error; silence the exit flush
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> Path:

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -653,3 +654,42 @@ def test_docs_samples_are_real_outputs(tmp_path, monkeypatch, capsys):
     for line in _docs_block(docs, "html").splitlines():
         if line.strip() != "...":
             assert line in html_text.splitlines(), line
+
+
+def test_xlsx_is_not_sent_to_a_terminal(result, capsysbinary, monkeypatch):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    with pytest.raises(UsageError, match="terminal"):
+        export.write(result, "-", "xlsx")
+    assert capsysbinary.readouterr().out == b""
+    export.write(result, "-", "md")  # text formats still go to the terminal
+    assert capsysbinary.readouterr().out.startswith(b"# Follow-ups")
+
+
+def test_stdout_closed_early_is_not_an_error(result, tmp_path, monkeypatch):
+    """`followup-xl weekly ... -o - | head -1`: the reader stops early; no traceback, and the
+    closing flush at exit goes nowhere instead of failing."""
+    class ClosedPipe:
+        def write(self, data):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            pass
+
+    stand_in = tmp_path / "stdout"
+    with open(stand_in, "wb") as fh:
+        class Stdout:
+            buffer = ClosedPipe()
+
+            def flush(self):
+                pass
+
+            def isatty(self):
+                return False
+
+            def fileno(self):
+                return fh.fileno()
+
+        monkeypatch.setattr(sys, "stdout", Stdout())
+        export.write(result, "-", "json")  # no exception
+        os.write(fh.fileno(), b"late flush")  # now goes to the null device
+    assert stand_in.read_bytes() == b""
