@@ -60,7 +60,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("decision_expected", "Decision expected", "text", width=16,
            aliases=("Decision by", "Decision date", "Timeline", "Expected decision"),
            help="The timetable the company gave you (for your information)."),
-    Column("next_contact", "Next contact", "date", computed=True, width=14,
+    Column("next_contact", "Next contact", "date", computed=True, width=16,
            help="Computed: the next working day to follow up."),
     Column("followup_state", "Follow-up state", "text", computed=True, width=15,
            help="Computed: Overdue, Due today, Due this week, Upcoming, ..."),

@@ -67,8 +67,8 @@ CHECK_ROW = "Check this row"  # native state when a date or cadence cell is not 
 # Colours (ARGB without alpha)
 NAVY, TEAL, GREY_FILL, LIGHT = "1F3864", "2E5E6E", "EDEDED", "F7F9FC"
 FILL = {
-    schema.OVERDUE: ("FFC7CE", "9C0006", True),
-    schema.DUE_TODAY: ("FFD966", "7F4F00", True),
+    schema.OVERDUE: ("FFC7CE", "9C0006", False),
+    schema.DUE_TODAY: ("FFD966", "6B4200", False),
     schema.DUE_THIS_WEEK: ("FFF2CC", "5C4400", False),
     schema.CLOSED: (None, "A6A6A6", False),
 }
@@ -234,51 +234,51 @@ def sample_rows(as_of: dt.date, calendar: WorkCalendar | None = None) -> list[di
     later = cal.next_workday_after(as_of)  # a working day later this week (see sample_day)
     rows = [
         dict(company="Northwind Traders", role="Data Analyst", contact_name="Maria Lopez",
-             contact_email="maria.lopez@northwind.example", contact_phone="+1 555 0101",
+             contact_email="maria@northwind.example", contact_phone="+1 555 0101",
              interview_date=ago(31), last_contact=ago(24), followups_sent=2, status="Interviewing",
-             decision_expected="Before the holidays", notes="Second interview went well; asked about the team's tools."),
-        dict(company="Contoso Pharma", role="Business Intelligence Developer", contact_name="James Chen",
-             contact_email="j.chen@contoso.example", contact_phone="+1 555 0102",
+             decision_expected="Mid-December", notes="Second interview went well."),
+        dict(company="Contoso Pharma", role="BI Developer", contact_name="James Chen",
+             contact_email="james.chen@contoso.example", contact_phone="+1 555 0102",
              interview_date=ago(12), status="Interviewing", decision_expected="2-3 weeks",
-             notes="Panel interview; send the portfolio link in the follow-up."),
+             notes="Panel interview; send portfolio."),
         dict(company="Fabrikam", role="Reporting Analyst", contact_name="Aisha Patel",
-             contact_email="aisha.patel@fabrikam.example", contact_phone="+1 555 0103",
+             contact_email="aisha@fabrikam.example", contact_phone="+1 555 0103",
              interview_date=ago(21), last_contact=ago(7), followups_sent=1, status="Waiting",
-             decision_expected="End of the month", notes="Budget approval pending."),
+             decision_expected="End of month", notes="Budget approval pending."),
         dict(company="Tailspin Toys", role="Operations Analyst", contact_name="Tom Becker",
-             contact_email="tom.becker@tailspin.example", contact_phone="+1 555 0104",
+             contact_email="tom@tailspin.example", contact_phone="+1 555 0104",
              interview_date=later - dt.timedelta(days=7), status="Interviewing",
-             decision_expected="After the final round"),
+             decision_expected="After final round"),
         dict(company="Alpine Ski House", role="Analytics Manager", contact_name="Sofia Rossi",
-             contact_email="s.rossi@alpineski.example", contact_phone="+1 555 0105",
+             contact_email="sofia@alpineski.example", contact_phone="+1 555 0105",
              interview_date=ago(15), last_contact=ago(1), followups_sent=1, cadence=14, status="Waiting",
-             decision_expected="January", notes="She asked to hear from me in two weeks."),
+             decision_expected="January", notes="Asked me to write in two weeks."),
         dict(company="Litware", role="Data Engineer", contact_name="Ken Ito",
              contact_email="ken.ito@litware.example", contact_phone="+1 555 0106",
              interview_date=ago(30), last_contact=ago(9), followups_sent=2, status="On hold",
-             decision_expected="After the hiring freeze", notes="Hiring freeze until next quarter."),
+             decision_expected="Next quarter", notes="Hiring freeze until next quarter."),
         dict(company="Wide World Importers", role="Supply Chain Analyst", contact_name="Elena Novak",
              contact_email="elena.novak@wwi.example", contact_phone="+1 555 0107",
              interview_date=ago(10), last_contact=ago(3), followups_sent=1, cadence=10, status="Offer",
-             decision_expected="Offer letter this week", notes="Verbal offer; waiting for the written one."),
+             decision_expected="This week", notes="Verbal offer; written one to come."),
         dict(company="Proseware", role="Junior Data Scientist", contact_name=None,
              contact_email="careers@proseware.example", status="Applied",
-             notes="Applied online; find the hiring manager's name."),
+             notes="Applied online; find a contact."),
         dict(company="Woodgrove Bank", role="Risk Analyst", contact_name="Daniel Green",
              contact_email="d.green@woodgrove.example", contact_phone="+1 555 0109",
              interview_date=ago(70), last_contact=ago(10), followups_sent=5, status="Waiting",
-             decision_expected="Unclear", notes="Five polite follow-ups, no answer: time to let go."),
+             decision_expected="Unclear", notes="Five follow-ups, no answer."),
         dict(company="Adventure Works", role="BI Analyst", contact_name="Laura Smith",
-             contact_email="laura.smith@adventure-works.example", contact_phone="+1 555 0110",
+             contact_email="laura@adventure-works.example", contact_phone="+1 555 0110",
              interview_date=ago(40), last_contact=ago(20), followups_sent=2, status="Rejected",
-             notes="Went with an internal candidate; asked to stay in touch."),
+             notes="Internal candidate chosen."),
         dict(company="Coho Winery", role="Data Analyst", contact_name="Pierre Martin",
              contact_email="p.martin@cohowinery.example", interview_date=ago(25), status="Withdrawn",
-             notes="Withdrew: the role moved to another city."),
+             notes="The role moved to another city."),
         dict(company="Blue Yonder Airlines", role="Senior Analyst", contact_name="Grace Kim",
-             contact_email="grace.kim@blueyonder.example", contact_phone="+1 555 0112",
+             contact_email="grace@blueyonder.example", contact_phone="+1 555 0112",
              interview_date=ago(35), last_contact=ago(6), followups_sent=3, status="Accepted",
-             decision_expected="Decided", notes="Accepted! Start date in January."),
+             decision_expected="Decided", notes="Accepted! Starting in January."),
     ]
     keys = [c.key for c in schema.INPUT_COLUMNS]
     return [{k: row.get(k) for k in keys} for row in rows]
@@ -371,8 +371,6 @@ def _tracker_sheet(wb: Workbook, engine: str, weekend_default: str, rows: list[d
                 cell.number_format = DAYS_FORMAT
             elif col.kind == "int":
                 cell.number_format = "0"
-            if col.key in ("notes", "role", "decision_expected"):
-                cell.alignment = Alignment(vertical="top", wrap_text=False)
 
     ws.freeze_panes = f"B{FIRST_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{LAST_ROW}"

@@ -29,7 +29,8 @@ from followup_xl import schema
 from followup_xl.calendar import get_calendar
 from followup_xl.rules import evaluate_many, evaluate_row
 from followup_xl.schema import Settings
-from followup_xl.template import FIRST_ROW, build_workbook, letter
+from followup_xl.template import (FIRST_ROW, LAST_ROW, SAMPLE_SETTINGS, build_workbook, letter,
+                                  sample_day, sample_rows, write_template)
 
 from libreoffice import recalc, require_libreoffice
 
@@ -232,10 +233,9 @@ def read_computed(values: dict[str, dict[int, Any]], n: int) -> list[tuple | Non
     return out
 
 
-def sheet_values(path: Path) -> dict[str, dict[int, Any]]:
+def sheet_values(path: Path, last: int = FIRST_ROW + ROWS_PER_CASE + 5) -> dict[str, dict[int, Any]]:
     ws = openpyxl.load_workbook(path, data_only=True)[schema.TRACKER_SHEET]
-    return {k: {r: ws[f"{letter(k)}{r}"].value for r in range(FIRST_ROW, FIRST_ROW + ROWS_PER_CASE + 5)}
-            for k in COMPUTED}
+    return {k: {r: ws[f"{letter(k)}{r}"].value for r in range(FIRST_ROW, last + 1)} for k in COMPUTED}
 
 
 def mismatches(case: Case, got: list, want: list) -> list[str]:
@@ -248,14 +248,23 @@ def mismatches(case: Case, got: list, want: list) -> list[str]:
 
 # --------------------------------------------------------------------------- tests
 
+SAMPLES = {"sample_us_ca": ("US", "CA", dt.date(2026, 12, 2)), "sample_il": ("IL", None, dt.date(2027, 3, 1))}
+
+
 @pytest.fixture(scope="module")
-def native_results(tmp_path_factory) -> dict[str, list]:
-    """Every case filled into the native template and recalculated by LibreOffice (one run)."""
+def native_results(tmp_path_factory) -> dict[str, tuple[list, Path]]:
+    """Every case filled into the native template, and the --sample workbooks, recalculated
+    by LibreOffice in one run: name -> (computed cells per row, recalculated file)."""
     require_libreoffice()
     src = tmp_path_factory.mktemp("filled")
     paths = [fill_template(case, "native", src / f"{case.name}.xlsx") for case in CASES]
+    for name, (country, subdivision, as_of) in SAMPLES.items():
+        paths.append(write_template(src / f"{name}.xlsx", country=country, subdivision=subdivision,
+                                    sample=True, as_of=as_of))
     out = recalc(paths, tmp_path_factory.mktemp("recalculated"))
-    return {case.name: (read_computed(sheet_values(p), len(case.rows)), p) for case, p in zip(CASES, out)}
+    sizes = [len(case.rows) for case in CASES] + [12] * len(SAMPLES)
+    names = [case.name for case in CASES] + list(SAMPLES)
+    return {name: (read_computed(sheet_values(p), n), p) for name, n, p in zip(names, sizes, out)}
 
 
 def test_cases_cover_what_a_person_does():
@@ -290,12 +299,30 @@ def test_native_template_in_libreoffice_matches_python(native_results, case):
     assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
 
 
-def test_native_blank_rows_stay_empty_below_the_data(native_results):
-    """Rows after the typed ones (and the blank rows between) show nothing at all."""
+def test_native_blank_rows_stay_empty_down_to_the_last_formula_row(native_results):
+    """Rows after the typed ones show nothing at all, down to the template's last row."""
     case = CASES[0]
-    values = sheet_values(native_results[case.name][1])
-    for r in range(FIRST_ROW + ROWS_PER_CASE, FIRST_ROW + ROWS_PER_CASE + 5):
+    values = sheet_values(native_results[case.name][1], LAST_ROW)
+    for r in range(FIRST_ROW + ROWS_PER_CASE, LAST_ROW + 1):
         assert all(values[k][r] in (None, "") for k in COMPUTED), r
+
+
+@pytest.mark.parametrize("name", list(SAMPLES))
+def test_sample_workbook_in_libreoffice_shows_every_state(native_results, name):
+    """`followup-xl template --sample`: LibreOffice's results equal the Python rules, and
+    all seven states show."""
+    country, subdivision, as_of = SAMPLES[name]
+    cal = get_calendar(country, subdivision)
+    day = sample_day(as_of, cal)
+    settings = Settings(country=country, subdivision=subdivision,
+                        **{schema.SETTING_ATTRS[k]: v for k, v in SAMPLE_SETTINGS.items()})
+    want = [evaluate_row(last_contact=r["last_contact"], interview_date=r["interview_date"], status=r["status"],
+                         cadence=r["cadence"], followups_sent=r["followups_sent"], settings=settings,
+                         calendar=cal, as_of=day)
+            for r in sample_rows(day, cal)]
+    got = native_results[name][0]
+    assert got == [(o.next_contact, o.state, o.days_overdue) for o in want]
+    assert {g[1] for g in got} == set(schema.STATES)
 
 
 # --------------------------------------------------------------------------- xlwings variant

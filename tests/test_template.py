@@ -1,0 +1,544 @@
+"""The template workbooks: layout from the schema, portable formulas, validation, formats,
+the Settings / Holidays / How to use sheets, sample rows, safe writing, the CLI, and the
+committed templates regenerating identically.
+
+What the formulas compute is proven in test_template_libreoffice.py (LibreOffice and the
+`formulas` package against the Python rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import holidays as holidays_lib
+import numpy as np
+import openpyxl
+import pytest
+from openpyxl.formula import Tokenizer
+from openpyxl.utils import get_column_letter
+
+from followup_xl import schema, template
+from followup_xl.calendar import get_calendar
+from followup_xl.cli import main
+from followup_xl.errors import CalendarError, UsageError
+from followup_xl.rules import evaluate_many, week_bounds
+from followup_xl.schema import Settings
+from followup_xl.template import (BASE_YEAR_PROPERTY, FIRST_ROW, HEADER_ROW, LAST_ROW, build_workbook,
+                                  letter, sample_day, sample_rows, write_template)
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = {"native": ROOT / "workbook_templates" / "followup_tracker.xlsx",
+             "xlwings": ROOT / "workbook_templates" / "followup_tracker_xlwings.xlsx"}
+# Functions both Excel 2010 and LibreOffice 7.4 have (as written in the file).
+PORTABLE = {"IF", "IFERROR", "AND", "OR", "NOT", "COUNTA", "ISNUMBER", "MATCH", "TRIM", "N", "MAX",
+            "TODAY", "WEEKDAY", "_xlfn.WORKDAY.INTL", "WORKDAY.INTL"}
+UDFS = {"FOLLOWUP_NEXT", "FOLLOWUP_STATE", "FOLLOWUP_DAYS_OVERDUE"}
+STATES_FORMATTED = (schema.OVERDUE, schema.DUE_TODAY, schema.DUE_THIS_WEEK, schema.CLOSED)
+
+
+@pytest.fixture(autouse=True)
+def _no_env_defaults(monkeypatch):
+    monkeypatch.delenv("FOLLOWUP_XL_COUNTRY", raising=False)
+    monkeypatch.delenv("FOLLOWUP_XL_SUBDIVISION", raising=False)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> dict[str, openpyxl.Workbook]:
+    """The native and xlwings templates (US, holidays around 2026), saved and read back."""
+    out = {}
+    for engine in template.ENGINES:
+        path = tmp_path_factory.mktemp(engine) / "t.xlsx"
+        build_workbook(engine=engine, base_year=2026).save(path)
+        out[engine] = openpyxl.load_workbook(path)
+        out[engine + "_path"] = path
+    return out
+
+
+def functions_in(formula: str) -> list[str]:
+    return [t.value[:-1] for t in Tokenizer(formula).items if t.type == "FUNC" and t.subtype == "OPEN"]
+
+
+def operands(formula: str) -> list[str]:
+    return [t.value for t in Tokenizer(formula).items if t.type == "OPERAND" and t.subtype == "RANGE"]
+
+
+# --------------------------------------------------------------------------- Tracker
+
+def test_tracker_columns_come_from_the_schema(books):
+    ws = books["native"][schema.TRACKER_SHEET]
+    assert [ws.cell(HEADER_ROW, j).value for j in range(1, len(schema.COLUMNS) + 1)] == \
+        [c.header for c in schema.COLUMNS]
+    assert ws.cell(HEADER_ROW, len(schema.COLUMNS) + 1).value is None
+    for j, col in enumerate(schema.COLUMNS, start=1):
+        assert ws.column_dimensions[get_column_letter(j)].width == col.width
+        # Headers match the reader's header lookup.
+        assert schema.match_header(ws.cell(HEADER_ROW, j).value) == col.key
+    assert ws.freeze_panes == f"B{FIRST_ROW}"
+    assert ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:")
+    assert ws["A1"].value and ws["A2"].value  # a title and one line of guidance
+    assert all(ws.cell(r, 1).value is None for r in range(3, HEADER_ROW)) or HEADER_ROW == 3
+
+
+@pytest.mark.parametrize("engine", template.ENGINES)
+def test_computed_columns_ready_for_1000_rows_and_inputs_empty(books, engine):
+    ws = books[engine][schema.TRACKER_SHEET]
+    assert LAST_ROW - FIRST_ROW + 1 >= 1000
+    assert ws.max_row == LAST_ROW
+    for r in (FIRST_ROW, FIRST_ROW + 1, 500, LAST_ROW):
+        for j, col in enumerate(schema.COLUMNS, start=1):
+            value = ws.cell(r, j).value
+            if col.computed:
+                assert isinstance(value, str) and value.startswith("=IF(COUNTA("), (r, col.key)
+                # The blank test names exactly the row's input cells.
+                inputs = set(re.findall(r"\$([A-Z]+)" + str(r), value.split(")=0")[0]))
+                assert inputs == {letter(c.key) for c in schema.INPUT_COLUMNS} or \
+                    _expand(value, r) == {letter(c.key) for c in schema.INPUT_COLUMNS}
+                # Every cell reference points into the same row.
+                for ref in operands(value):
+                    for row in re.findall(r"\$?[A-Z]{1,3}\$?(\d+)", ref):
+                        assert int(row) == r, (ref, r)
+            else:
+                assert value is None
+    fmt = {c.key: ws.cell(FIRST_ROW, j).number_format for j, c in enumerate(schema.COLUMNS, start=1)}
+    for col in schema.COLUMNS:
+        if col.kind == "date":
+            assert "yyyy" in fmt[col.key] and "d" in fmt[col.key]
+
+
+def _expand(formula: str, r: int) -> set[str]:
+    """Column letters covered by the COUNTA ranges of the blank test."""
+    from openpyxl.utils import column_index_from_string as idx
+
+    head = formula[len("=IF(COUNTA("):formula.index(")=0")]
+    cols = set()
+    for part in head.split(","):
+        a, _, b = part.replace("$", "").replace(str(r), "").partition(":")
+        for k in range(idx(a), idx(b or a) + 1):
+            cols.add(get_column_letter(k))
+    return cols
+
+
+def test_native_formulas_are_portable_and_stored_as_excel_stores_them(books):
+    ws = books["native"][schema.TRACKER_SHEET]
+    names = set(books["native"].defined_names)
+    for key in ("next_contact", "followup_state", "days_overdue"):
+        formula = ws[f"{letter(key)}{FIRST_ROW}"].value
+        used = set(functions_in(formula))
+        assert used <= PORTABLE, used - PORTABLE
+        for ref in operands(formula):
+            assert re.fullmatch(r"\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?", ref) or ref in names, ref
+    nxt = ws[f"{letter('next_contact')}{FIRST_ROW}"].value
+    # Each WORKDAY.INTL is Excel's _xlfn. spelling with the bare spelling (LibreOffice 7.4) as
+    # the IFERROR fallback, with the very same arguments.
+    pairs = []
+    for args in calls(nxt, "IFERROR"):
+        if args[0].startswith("_xlfn.WORKDAY.INTL("):
+            pairs.append((calls(args[0], "_xlfn.WORKDAY.INTL")[0], calls(args[1], "WORKDAY.INTL")[0]))
+            assert args[1].startswith("WORKDAY.INTL(")
+    assert len(pairs) == 4 and all(a == b and len(a) == 4 for a, b in pairs)
+    assert nxt.count("WORKDAY.INTL(") == 8
+    pairs = [(",".join(a), ",".join(b)) for a, b in pairs]
+    assert all(p[0].endswith(",Holidays") for p in pairs)
+    assert "Weekend" in pairs[0][0]
+    # In the file itself (not only through openpyxl).
+    with zipfile.ZipFile(books["native_path"]) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert xml.count("IFERROR(_xlfn.WORKDAY.INTL(") == 4 * (LAST_ROW - FIRST_ROW + 1)
+    assert "LET(" not in xml and "XLOOKUP" not in xml and "FILTER(" not in xml
+
+
+def test_native_formulas_follow_the_rule_steps(books):
+    """Spot checks that the formula text says what the spec says (the LibreOffice test
+    proves what it computes)."""
+    ws = books["native"][schema.TRACKER_SHEET]
+    r = FIRST_ROW
+    nxt = ws[f"{letter('next_contact')}{r}"].value
+    st = ws[f"{letter('followup_state')}{r}"].value
+    days = ws[f"{letter('days_overdue')}{r}"].value
+    closed = '{"' + '","'.join(schema.CLOSED_STATUSES) + '"}'
+    assert closed in nxt and closed in st
+    assert f'="{schema.ON_HOLD_STATUS}",OnHoldCadence' in nxt
+    assert "DefaultCadence" in nxt and "MAX(MaxDays," in nxt
+    assert 'AND(MaxFollowups<>"",N(' in nxt  # blank MaxFollowups: no limit
+    assert 'IF(AsOf="",TODAY(),AsOf)' in st and 'IF(AsOf="",TODAY(),AsOf)' in days
+    positions = [st.index(f'"{s}"') for s in schema.STATES]
+    assert positions == sorted(positions)  # first match wins, in the spec's order
+    assert "WEEKDAY(" in st and ",2)" in st  # Monday-to-Sunday weeks
+
+
+def test_xlwings_formulas_call_the_udfs_with_their_signatures(books):
+    from followup_xl import udfs
+
+    ws = books["xlwings"][schema.TRACKER_SHEET]
+    seen = set()
+    for key in ("next_contact", "followup_state", "days_overdue"):
+        formula = ws[f"{letter(key)}{FIRST_ROW}"].value
+        used = set(functions_in(formula))
+        assert used <= PORTABLE | UDFS and not used & {"_xlfn.WORKDAY.INTL", "WORKDAY.INTL"}
+        seen |= used & UDFS
+        for name in used & UDFS:
+            params = inspect.signature(getattr(udfs, name)).parameters
+            assert _arg_count(formula, name) <= len(params)
+    assert seen == UDFS
+    nxt = ws[f"{letter('next_contact')}{FIRST_ROW}"].value
+    assert re.search(r"FOLLOWUP_NEXT\(.*,MaxDays,Country,Subdivision,Holidays,Weekend\)\)\)$", nxt)
+    conf = books["xlwings"][template.XLWINGS_CONF_SHEET]
+    assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "followup_xl.udfs")
+    assert template.XLWINGS_CONF_SHEET not in books["native"].sheetnames
+
+
+def _arg_count(formula: str, name: str) -> int:
+    """Top-level arguments of the first call of name in formula."""
+    depth, count, started = 0, 1, False
+    for tok in Tokenizer(formula).items:
+        if tok.type == "FUNC" and tok.subtype == "OPEN":
+            if not started and tok.value == name + "(":
+                started, depth = True, 1
+                continue
+            depth += started
+        elif started and tok.type == "FUNC" and tok.subtype == "CLOSE":
+            depth -= 1
+            if depth == 0:
+                return count
+        elif started and tok.type == "SEP" and tok.subtype == "ARG" and depth == 1:
+            count += 1
+    raise AssertionError(f"{name} not called")
+
+
+def calls(formula: str, name: str) -> list[list[str]]:
+    """The top-level argument texts of every call of name in formula (quotes respected)."""
+    out = []
+    for m in re.finditer(r"(?<![\w.])" + re.escape(name) + r"\(", formula):
+        depth, quoted, args, start = 1, False, [], m.end()
+        for i in range(m.end(), len(formula)):
+            ch = formula[i]
+            if ch == '"':
+                quoted = not quoted
+            elif quoted:
+                continue
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    args.append(formula[start:i])
+                    break
+            elif ch == "," and depth == 1:
+                args.append(formula[start:i])
+                start = i + 1
+        out.append(args)
+    return out
+
+
+def _validations(ws) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in str(dv.sqref).split():
+            out.setdefault(rng, []).append(dv)
+    return out
+
+
+def test_tracker_validation(books):
+    dvs = _validations(books["native"][schema.TRACKER_SHEET])
+    span = lambda key: f"{letter(key)}{FIRST_ROW}:{letter(key)}{LAST_ROW}"  # noqa: E731
+    (status,) = dvs[span("status")]
+    assert status.type == "list" and status.formula1 == '"' + ",".join(schema.STATUSES) + '"'
+    for col in schema.INPUT_COLUMNS:
+        if col.kind == "date":
+            (dv,) = dvs[span(col.key)]
+            assert dv.type == "date" and dv.operator == "between"
+    (sent,) = dvs[span("followups_sent")]
+    assert (sent.type, sent.operator, sent.formula1) == ("whole", "greaterThanOrEqual", "0")
+    (cad,) = dvs[span("cadence")]
+    assert (cad.type, cad.formula1, cad.formula2) == ("whole", str(schema.CADENCE_MIN), str(schema.CADENCE_MAX))
+    assert all(dv.showErrorMessage for group in dvs.values() for dv in group)
+
+
+def test_conditional_formatting_by_state(books):
+    ws = books["native"][schema.TRACKER_SHEET]
+    last_col = get_column_letter(len(schema.COLUMNS))
+    rules: dict[str, Any] = {}
+    for cf in ws.conditional_formatting:
+        for rule in cf.rules:
+            m = re.fullmatch(rf'\${letter("followup_state")}{FIRST_ROW}="(.+)"', rule.formula[0])
+            assert m, rule.formula
+            rules[m[1]] = (str(cf.sqref), rule)
+    for state in STATES_FORMATTED:
+        sqref, rule = rules[state]
+        assert sqref == f"A{FIRST_ROW}:{last_col}{LAST_ROW}"  # the whole row
+        assert rule.dxf.font.color is not None
+    assert rules[schema.OVERDUE][1].dxf.fill is not None and rules[schema.DUE_TODAY][1].dxf.fill is not None
+    assert rules[schema.CLOSED][1].dxf.font.color.rgb.endswith("A6A6A6")  # greyed
+    assert schema.NEEDS_DATE in rules and schema.LIMIT_REACHED in rules
+
+
+# --------------------------------------------------------------------------- Settings / Holidays
+
+def _named(wb, name: str):
+    ((sheet, ref),) = wb.defined_names[name].destinations
+    return wb[sheet][ref.replace("$", "")]
+
+
+@pytest.mark.parametrize("country,subdivision,weekend", [
+    ("US", None, "0000011"), ("US", "CA", "0000011"), ("IL", None, "0000110"), ("DE", "BY", "0000011"),
+    ("AE", None, "0000011"), ("GB", None, "0000011"),
+])
+def test_settings_named_cells(tmp_path, country, subdivision, weekend):
+    path = write_template(tmp_path / "t.xlsx", country=country, subdivision=subdivision)
+    wb = openpyxl.load_workbook(path)
+    for setting in schema.SETTINGS:
+        cell = _named(wb, setting.name)
+        assert cell.parent.title == schema.SETTINGS_SHEET
+        assert cell.offset(0, -1).value == setting.name
+        assert cell.offset(0, 1).value == setting.help
+    values = {s.name: _named(wb, s.name).value for s in schema.SETTINGS}
+    assert values == {**{s.name: s.default for s in schema.SETTINGS}, "Country": country,
+                      "Subdivision": subdivision, "Weekend": weekend}
+    assert values["Weekend"] == holidays_weekend(country)
+    cell = _named(wb, "Weekend")
+    assert cell.number_format == "@" and cell.data_type == "s"
+    dvs = _validations(wb[schema.SETTINGS_SHEET])
+    assert dvs[cell.coordinate][0].type == "textLength"
+
+
+def holidays_weekend(country: str) -> str:
+    """The country's weekend straight from the holidays package (independent of calendar.py)."""
+    days = holidays_lib.country_holidays(country).weekend
+    return "".join("1" if d in days else "0" for d in range(7))
+
+
+@pytest.mark.parametrize("country,subdivision", [("US", None), ("US", "CA"), ("IL", None), ("DE", "BY")])
+def test_holidays_sheet(tmp_path, country, subdivision):
+    wb = build_workbook(country=country, subdivision=subdivision, base_year=2026)
+    wb.save(tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    ws = wb[schema.HOLIDAYS_SHEET]
+    assert (ws["A1"].value, ws["B1"].value) == ("Date", "Name")
+    ((sheet, ref),) = wb.defined_names[schema.HOLIDAYS_NAME].destinations
+    assert sheet == schema.HOLIDAYS_SHEET
+    m = re.fullmatch(r"\$A\$2:\$A\$(\d+)", ref)
+    last = int(m[1])
+    dates = [ws.cell(r, 1).value for r in range(2, last + 1)]
+    listed = [d.date() for d in dates if d is not None]
+    want = holidays_lib.country_holidays(country, subdiv=subdivision, years=range(2025, 2029))
+    assert listed == sorted(want)  # last year through two years ahead, sorted
+    assert [ws.cell(r, 2).value for r in range(2, 2 + len(listed))] == [want[d] for d in sorted(want)]
+    assert dates[len(listed):] == [None] * (last - 1 - len(listed))
+    assert last - 1 - len(listed) >= template.HOLIDAY_BLANK_ROWS >= 100  # room for closures
+    assert ws.cell(last + 1, 1).value is None
+
+
+def test_how_to_sheet_explains_the_advice_and_every_column(books):
+    ws = books["native"][schema.HOW_TO_SHEET]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "7 to 10 days" in text and "contact person" in text
+    for col in schema.COLUMNS:
+        assert col.header in text and col.help in text
+    for state in schema.STATES:
+        assert state in text
+    assert "Import Functions" in "\n".join(str(c.value) for row in books["xlwings"][schema.HOW_TO_SHEET].iter_rows()
+                                           for c in row if c.value)
+
+
+# --------------------------------------------------------------------------- sample
+
+def test_sample_rows_shape():
+    rows = sample_rows(dt.date(2026, 12, 2))
+    assert len(rows) == 12
+    keys = [c.key for c in schema.INPUT_COLUMNS]
+    assert all(list(r) == keys for r in rows)
+    assert all(r["company"] for r in rows)
+    assert {r["status"] for r in rows} == set(schema.STATUSES)
+
+
+@pytest.mark.parametrize("country,subdivision", [("US", None), ("US", "CA"), ("GB", None), ("DE", "BY"),
+                                                 ("IL", None), ("FR", None)])
+def test_sample_shows_every_state_on_any_day(country, subdivision):
+    """For each day over a year, the sample built around sample_day() shows all seven states
+    with the sample settings (MaxFollowups 5) and no contact lies in the future."""
+    cal = get_calendar(country, subdivision)
+    start = dt.date(2026, 1, 1)
+    for k in range(0, 366, 3):
+        day = sample_day(start + dt.timedelta(days=k), cal)
+        assert day >= start + dt.timedelta(days=k)
+        assert cal.is_workday(day) and day < week_bounds(day)[1]
+        rows = sample_rows(day, cal)
+        assert all((r[c] or day) <= day for r in rows for c in ("interview_date", "last_contact"))
+        col = lambda key: [r[key] for r in rows]  # noqa: E731
+        settings = Settings(country=country, subdivision=subdivision, **{
+            schema.SETTING_ATTRS[n]: v for n, v in template.SAMPLE_SETTINGS.items()})
+        df = evaluate_many(last_contact=col("last_contact"), interview_date=col("interview_date"),
+                           status=col("status"), cadence=col("cadence"), followups_sent=col("followups_sent"),
+                           settings=settings, calendar=cal, as_of=day)
+        assert set(df["followup_state"]) == set(schema.STATES), (day, sorted(set(df["followup_state"])))
+
+
+def test_sample_workbook_as_of(tmp_path):
+    sunday, wednesday = dt.date(2026, 11, 29), dt.date(2026, 12, 2)
+    wb = build_workbook(sample=True, as_of=sunday, live_as_of=True)
+    assert _named(wb, "AsOf").value == dt.date(2026, 11, 30)  # moved to a day showing every state
+    assert _named(wb, "MaxFollowups").value == template.SAMPLE_SETTINGS["MaxFollowups"]
+    assert build_workbook(sample=True, as_of=wednesday, live_as_of=True)["Settings"]  # builds
+    assert _named(build_workbook(sample=True, as_of=wednesday, live_as_of=True), "AsOf").value is None
+    path = write_template(tmp_path / "s.xlsx", sample=True, as_of=wednesday)  # explicit: written
+    wb = openpyxl.load_workbook(path)
+    assert _named(wb, "AsOf").value.date() == wednesday
+    ws = wb[schema.TRACKER_SHEET]
+    assert [ws.cell(r, 1).value for r in range(FIRST_ROW, FIRST_ROW + 12)] == \
+        [r["company"] for r in sample_rows(wednesday)]
+    assert ws.cell(FIRST_ROW + 12, 1).value is None
+    assert _named(openpyxl.load_workbook(write_template(tmp_path / "e.xlsx")), "MaxFollowups").value is None
+
+
+def test_sample_tracker_is_read_without_problems(tmp_path):
+    """The reader sees the sample as the template wrote it: 12 rows, settings, no errors."""
+    tracker = pytest.importorskip("followup_xl.tracker")
+    wednesday = dt.date(2026, 12, 2)
+    path = write_template(tmp_path / "s.xlsx", country="US", subdivision="CA", sample=True, as_of=wednesday)
+    data = tracker.read_tracker(path)
+    assert len(data) == 12 and data.header_row == HEADER_ROW
+    assert not [p for p in data.problems if p.severity == "error"]
+    assert data.settings.max_followups == 5 and data.settings.subdivision == "CA"
+    assert data.settings.weekend == "0000011"
+    assert len(data.settings.holidays) >= 40  # the Holidays sheet's public holidays
+
+
+# --------------------------------------------------------------------------- writing
+
+def test_write_refuses_to_overwrite_and_force_replaces(tmp_path):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"precious")
+    with pytest.raises(UsageError, match="already exists"):
+        write_template(path)
+    assert path.read_bytes() == b"precious"
+    write_template(path, force=True)
+    assert openpyxl.load_workbook(path).sheetnames[0] == schema.TRACKER_SHEET
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
+
+
+def test_write_is_all_or_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(b"precious")
+
+    def broken(self, filename):
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken)
+    with pytest.raises(OSError):
+        write_template(path, force=True)
+    assert path.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(engine="vba"), UsageError, "Engine 'vba'"),
+    (dict(country="XX"), CalendarError, "XX"),
+    (dict(country="US", subdivision="ZZ"), CalendarError, "ZZ"),
+])
+def test_write_rejects_bad_arguments(tmp_path, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        write_template(tmp_path / "t.xlsx", **kwargs)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("name,match", [("t.xls", ".xlsx"), ("missing/t.xlsx", "does not exist")])
+def test_write_rejects_bad_paths(tmp_path, name, match):
+    with pytest.raises(UsageError, match=match):
+        write_template(tmp_path / name)
+
+
+# --------------------------------------------------------------------------- CLI
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_template(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "tracker.xlsx"
+    code, stdout, err = run(capsys, "template", str(out), "--country", "US", "--subdivision", "CA", "--sample")
+    assert code == 0 and str(out) in stdout and not err
+    wb = openpyxl.load_workbook(out)
+    assert (_named(wb, "Country").value, _named(wb, "Subdivision").value) == ("US", "CA")
+    assert wb[schema.TRACKER_SHEET].cell(FIRST_ROW, 1).value == "Northwind Traders"
+    code, stdout, err = run(capsys, "template", str(out))
+    assert code == 2 and "already exists" in err and "--force" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "template", str(out), "--force", "--engine", "xlwings")
+    assert code == 0 and template.XLWINGS_CONF_SHEET in openpyxl.load_workbook(out).sheetnames
+    code, _, err = run(capsys, "template", str(tmp_path / "x.xlsx"), "--engine", "vba")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "template", str(tmp_path / "x.xlsx"), "--country", "XX")
+    assert code == 2 and "XX" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    monkeypatch.setenv("FOLLOWUP_XL_COUNTRY", "IL")
+    code, _, _ = run(capsys, "template", str(tmp_path / "il.xlsx"))
+    assert code == 0 and _named(openpyxl.load_workbook(tmp_path / "il.xlsx"), "Weekend").value == "0000110"
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+# --------------------------------------------------------------------------- committed templates
+
+def fingerprint(path: Path) -> dict[str, Any]:
+    """Everything a user sees or the formulas use: cells, formats, names, validation,
+    conditional formats, comments, layout and the custom properties."""
+    wb = openpyxl.load_workbook(path)
+    out: dict[str, Any] = {
+        "sheets": wb.sheetnames,
+        "names": {n: d.attr_text for n, d in wb.defined_names.items()},
+        "props": {p.name: p.value for p in wb.custom_doc_props.props},
+    }
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None and not c.has_style:
+                    continue
+                cells[c.coordinate] = (c.value, c.data_type, c.number_format, c.font.b, c.font.i,
+                                       c.font.sz, getattr(c.font.color, "rgb", None), c.fill.fill_type,
+                                       getattr(c.fill.fgColor, "rgb", None), c.alignment.horizontal,
+                                       c.alignment.wrap_text, c.border.left.style,
+                                       c.comment.text if c.comment else None)
+        out[ws.title] = {
+            "cells": cells,
+            "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+            "heights": {k: d.height for k, d in ws.row_dimensions.items() if d.height},
+            "freeze": ws.freeze_panes, "filter": ws.auto_filter.ref,
+            "validation": sorted((str(d.sqref), d.type, d.operator, d.formula1, d.formula2, d.allow_blank,
+                                  d.errorStyle, d.error, d.prompt) for d in ws.data_validations.dataValidation),
+            "formats": sorted((str(cf.sqref), r.type, tuple(r.formula), r.stopIfTrue,
+                               getattr(r.dxf.font.color, "rgb", None), r.dxf.font.b, r.dxf.font.i,
+                               getattr(getattr(r.dxf.fill, "bgColor", None), "rgb", None))
+                              for cf in ws.conditional_formatting for r in cf.rules),
+            "print": (ws.page_setup.orientation, ws.print_title_rows),
+        }
+    return out
+
+
+@pytest.mark.parametrize("engine", template.ENGINES)
+def test_committed_templates_regenerate_identically(tmp_path, engine):
+    committed = COMMITTED[engine]
+    assert committed.exists(), f"{committed} is missing: python -m followup_xl template ... (see docs/template.md)"
+    props = {p.name: p.value for p in openpyxl.load_workbook(committed).custom_doc_props.props}
+    fresh = tmp_path / committed.name
+    build_workbook(country="US", engine=engine, base_year=props[BASE_YEAR_PROPERTY]).save(fresh)
+    want, got = fingerprint(fresh), fingerprint(committed)
+    assert got.keys() == want.keys()
+    for key in want:
+        assert got[key] == want[key], f"{committed.name}: {key} differs from the code; regenerate it"
+    assert got["props"][template.ENGINE_PROPERTY] == engine
+
+
+def test_generation_is_deterministic(tmp_path):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    build_workbook(country="IL", engine="native", base_year=2027, sample=True, as_of=dt.date(2027, 3, 3)).save(a)
+    build_workbook(country="IL", engine="native", base_year=2027, sample=True, as_of=dt.date(2027, 3, 3)).save(b)
+    assert fingerprint(a) == fingerprint(b)
+    c = tmp_path / "c.xlsx"
+    build_workbook(country="IL", engine="native", base_year=2028).save(c)
+    assert fingerprint(c)["Holidays"] != fingerprint(a)["Holidays"]  # the base year matters
