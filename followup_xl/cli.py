@@ -175,8 +175,9 @@ def summary_rows(result) -> list[tuple[str, str]]:
     warnings = len(result.problems) - errors
     c = result.counts
     return [
-        ("Week", f"{result.week_start:%a %d %b %Y} - {result.week_end:%a %d %b %Y} (as of {result.as_of.isoformat()})"),
+        ("Week", f"{result.week_start:%d %b} - {result.week_end:%d %b %Y} (as of {result.as_of.isoformat()})"),
         ("Trackers read", str(len(result.trackers))),
+        ("Files not used", str(len(refused(result)))),
         ("Rows", str(result.total_rows)),
         ("To contact this week (listed)", str(c["listed"])),
         ("Not due yet", str(c["not_due"])),
@@ -188,22 +189,30 @@ def summary_rows(result) -> list[tuple[str, str]]:
     ]
 
 
+def refused(result) -> list:
+    """The file-level errors: inputs that could not be used (the run went on without them)."""
+    return [p for p in result.problems if p.row is None and p.severity == "error"]
+
+
 def print_summary(result, written: str | None) -> None:
-    """The summary at the end, on stderr: a rich table on a terminal, plain lines otherwise."""
+    """The summary at the end, on stderr: a rich table on a terminal, plain lines otherwise;
+    then one line per file that could not be used."""
     rows = summary_rows(result) + ([("Written to", written)] if written else [])
     if not sys.stderr.isatty():
         width = max(len(k) for k, _ in rows)
         for k, v in rows:
             click.echo(f"{k.ljust(width)}  {v}", err=True)
-        return
-    from rich.table import Table
+    else:
+        from rich.table import Table
 
-    table = Table(title="followup-xl weekly", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
-    for k, v in rows:
-        table.add_row(k, v)
-    _console(err=True).print(table)
+        table = Table(title="followup-xl weekly", show_header=False, title_justify="left")
+        table.add_column(style="bold")
+        table.add_column()
+        for k, v in rows:
+            table.add_row(k, v)
+        _console(err=True).print(table)
+    for p in refused(result):
+        click.echo(f"Not used: {p.message}", err=True)
 
 
 @app.command("weekly", epilog="\b\nExamples:\n  followup-xl weekly clients/                 -> followups-YYYY-Www.xlsx"

@@ -128,6 +128,15 @@ def test_errors_are_one_sentence_with_exit_status(folder, tmp_path, capsys, monk
     assert len([line for line in err.splitlines() if line.strip()]) == 1
 
 
+def test_weekly_folder_with_a_broken_file_goes_on(folder, tmp_path, capsys):
+    (folder / "broken.xlsx").write_text("not a workbook")
+    code, out, err = run(capsys, "weekly", str(folder), "--as-of", AS_OF, "-o", str(tmp_path / "w.json"))
+    assert code == 0
+    assert json.loads((tmp_path / "w.json").read_text())["counts"]["rows"] == 5
+    [line] = [line for line in err.splitlines() if line.startswith("Not used:")]
+    assert "broken.xlsx" in line
+
+
 def test_check_lists_problems_and_warnings_exit_0(folder, capsys):
     code, out, err = run(capsys, "check", str(folder / "ann.xlsx"), "--as-of", AS_OF)
     assert code == 0
