@@ -752,3 +752,44 @@ def test_many_small_bombs_add_up(tmp_path):
     path = write_raw_zip(tmp_path / "sixty.xlsx", members)
     with pytest.raises(TrackerError, match=r"would inflate [\d,]+ times"):
         safety.check_workbook(path)
+
+
+def test_folder_run_lists_workbooks_in_other_formats(files, tmp_path):
+    """A client's .xls, .xlsb or .ods in the folder is refused with a reason (listed), not
+    skipped silently; other files (notes, CSV exports) are not trackers and are left alone."""
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    good_tracker(folder / "alice.xlsx")
+    (folder / "bob.xls").write_bytes(files["old_xls"][0].read_bytes())
+    with zipfile.ZipFile(folder / "carol.ods", "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    with zipfile.ZipFile(folder / "dan.xlsb", "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    (folder / "notes.txt").write_text("call Dana on Monday")
+    out = tmp_path / "week.json"
+    run = run_cli("weekly", str(folder), "--as-of", AS_OF.isoformat(), "-o", str(out), cwd=tmp_path)
+    assert run.code == 0 and "Traceback" not in run.out + run.err, run.out + run.err
+    result = json.loads(out.read_text(encoding="utf-8"))
+    listed = {p["tracker"]: p["message"] for p in result["problems"] if p["row"] is None}
+    assert set(listed) == {"bob.xls", "carol.ods", "dan.xlsb"}
+    assert "old .xls" in listed["bob.xls"] and "OpenDocument" in listed["carol.ods"] and ".xlsb" in listed["dan.xlsb"]
+    assert result["counts"]["rows"] == 2
+
+
+def test_a_named_pipe_does_not_hang(tmp_path):
+    """A FIFO named like a tracker would block a reader forever: refused without opening it."""
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    run = run_cli("check", "pipe.xlsx", cwd=tmp_path, timeout=20)
+    assert_refused(run, "pipe.xlsx", "not a regular file")
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    """Permission denied (tests run as root, so the denial is simulated at open)."""
+    good = good_tracker(tmp_path / "t.xlsx")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == good else real_access(p, mode, **kw))
+    with pytest.raises(TrackerError, match=r"cannot be read \(permission denied\)"):
+        safety.check_workbook(good)
