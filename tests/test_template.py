@@ -542,3 +542,59 @@ def test_generation_is_deterministic(tmp_path):
     c = tmp_path / "c.xlsx"
     build_workbook(country="IL", engine="native", base_year=2028).save(c)
     assert fingerprint(c)["Holidays"] != fingerprint(a)["Holidays"]  # the base year matters
+
+
+# --------------------------------------------------------------------------- docs/template.md
+
+DOCS = ROOT / "docs" / "template.md"
+
+
+def _console_examples(text: str) -> list[tuple[str, str]]:
+    """(command, expected output) for every `$ followup-xl ...` line of console blocks."""
+    examples, in_block, current = [], False, None
+    for line in text.splitlines():
+        if line.startswith("```"):
+            in_block, current = line.strip() == "```console", None
+            continue
+        if in_block and line.startswith("$ "):
+            current = [line[2:], ""]
+            examples.append(current)
+        elif in_block and current is not None:
+            current[1] += line + "\n"
+    return [tuple(e) for e in examples]
+
+
+def test_docs_console_examples(tmp_path, capsys, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    examples = _console_examples(DOCS.read_text(encoding="utf-8"))
+    assert len(examples) >= 4
+    for command, expected in examples:
+        argv = shlex.split(command)
+        assert argv[0] == "followup-xl"
+        code, out, err = run(capsys, *argv[1:])
+        if expected.startswith("Error:"):
+            assert (code, out, err) == (2, "", expected), command
+        else:
+            assert (code, out, err) == (0, expected, ""), command
+
+
+def test_docs_python_examples(tmp_path, monkeypatch):
+    import doctest
+
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testfile(str(DOCS), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 10 and result.failed == 0
+
+
+def test_docs_explain_every_column_and_setting():
+    text = DOCS.read_text(encoding="utf-8")
+    for col in schema.COLUMNS:
+        assert f"\n| {col.header} |" in text, col.header
+    for setting in schema.SETTINGS:
+        assert f"\n| {setting.name} |" in text, setting.name
+    for state in schema.STATES:
+        assert f"\n| {state} |" in text, state
+    assert (ROOT / "docs" / "images" / "template_sample.png").exists()
+    assert "images/template_sample.png" in text
