@@ -329,3 +329,41 @@ def test_counts_add_up_with_title_rows_1904(tmp_path):
     excel_rows[delta_row] = (excel_rows[delta_row][0], dict(interview_date=D(2030, 11, 10), last_contact=None,
                                                             followups_sent=None, cadence=None, status=None))
     check_against_rules(result, excel_rows, Settings(max_followups=3, as_of=AS_OF), AS_OF)
+
+
+def test_template_without_rows_is_empty(tmp_path):
+    from followup_xl.template import write_template
+
+    path = write_template(tmp_path / "blank.xlsx")  # formulas in many rows, no data yet
+    result = build_weekly([path], as_of=AS_OF)
+    assert result.total_rows == 0 and result.items == [] and result.problems == []
+
+
+def test_sample_recalculated_by_libreoffice_agrees(tmp_path):
+    """The sample tracker's own formulas (recalculated by LibreOffice) against the weekly
+    list read from the same recalculated file: the same next contact and state per row."""
+    from libreoffice import recalc, require_libreoffice
+    from python_calamine import CalamineWorkbook
+
+    from followup_xl.template import write_template
+
+    require_libreoffice()
+    src = tmp_path / "src"
+    src.mkdir()
+    path = write_template(src / "sample.xlsx", sample=True, force=True, as_of=AS_OF)
+    done = recalc(path, tmp_path / "out")
+    result = build_weekly([done])
+    assert result.as_of == AS_OF
+    grid = CalamineWorkbook.from_path(str(done)).get_sheet_by_name("Tracker").to_python(skip_empty_area=False)
+    header_at = next(i for i, r in enumerate(grid) if "Company" in r and "Next contact" in r)
+    head = grid[header_at]
+    company, nxt, state = (head.index(h) for h in ("Company", "Next contact", "Follow-up state"))
+    sunday = week_bounds(AS_OF)[1]
+    want = {i + 1: (r[nxt], r[state]) for i, r in enumerate(grid) if i > header_at and r[company]
+            and isinstance(r[nxt], dt.date) and r[nxt] <= sunday}
+    got = {i.row: (i.due_date, i.state) for i in result.items}
+    assert got == want and len(got) >= 3
+    computed_states = [r[state] for r in grid[header_at + 1:] if r[company]]
+    assert result.counts["closed"] == computed_states.count(schema.CLOSED)
+    assert result.counts["needs_date"] == computed_states.count(schema.NEEDS_DATE)
+    assert result.counts["limit_reached"] == computed_states.count(schema.LIMIT_REACHED)
