@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from operator import itemgetter
@@ -295,21 +296,37 @@ def find_trackers(paths: Any) -> tuple[list[Path], list[Problem]]:
         if not p.exists():
             raise TrackerError(f"{raw} was not found: check the file name and the folder.")
         if p.is_dir():
-            members = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in (".xlsx", ".xlsm"))
+            # .xls/.xlsb/.ods are taken too, so they are refused with a reason, not skipped silently
+            members = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in SPREADSHEET_SUFFIXES)
             if not members:
                 raise TrackerError(f"{raw} has no tracker workbooks (.xlsx) in it: check the folder.")
             candidates = members
         else:
             candidates = [p]
         for q in candidates:
-            if q.name.startswith(LOCK_PREFIX):
-                problems.append(Problem(q.name, None, None, None,
-                                        "Skipped: this is Excel's lock file for a workbook open in Excel, "
-                                        "not a tracker.", "warning"))
+            skip = _skip_reason(q, from_folder=p.is_dir())
+            if skip:
+                problems.append(Problem(q.name, None, None, None, skip, "warning"))
             elif (key := q.resolve()) not in seen:
                 seen.add(key)
                 found.append(q)
     return found, problems
+
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+OUTPUT_NAME = re.compile(r"^followups-\d{4}-W\d{2}\.xlsx$", re.I)  # what `weekly` writes by default
+
+
+def _skip_reason(path: Path, from_folder: bool) -> str | None:
+    """Why a file found next to the trackers is not one (a warning), or None."""
+    name = path.name
+    if name.startswith(LOCK_PREFIX):
+        return "Skipped: this is Excel's lock file for a workbook open in Excel, not a tracker."
+    if name.startswith("._"):
+        return "Skipped: this is a macOS metadata file (._ name), not a tracker."
+    if from_folder and OUTPUT_NAME.match(name):
+        return "Skipped: this is a weekly list written by followup-xl, not a tracker."
+    return None
 
 
 def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress=None) -> WeeklyResult:
@@ -322,6 +339,8 @@ def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress
     from .errors import TrackerError
     from .tracker import read_tracker
 
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     files, problems = find_trackers(paths)
     trackers = []
     failures: list[TrackerError] = []
@@ -345,7 +364,8 @@ def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress
         if failures:
             raise TrackerError(f"None of the {len(failures)} workbooks could be used as a tracker; "
                                f"the first: {failures[0]}")
-        raise TrackerError(f"{', '.join(str(p) for p in paths)} holds no tracker workbook: only Excel lock files (~$...).")
+        raise TrackerError(f"{', '.join(str(p) for p in paths)} holds no tracker workbook: only files "
+                           "that are not trackers (Excel lock files ~$..., earlier weekly lists).")
     return combine(trackers, week_of=week_of, as_of=as_of, file_problems=problems)
 
 

@@ -273,7 +273,23 @@ def test_nothing_usable_raises(tmp_path):
     locks.mkdir()
     (locks / "~$a.xlsx").write_bytes(b"x")
     with pytest.raises(TrackerError, match="lock"):
-        build_weekly([locks])
+        build_weekly(locks)  # a single path works too
+
+
+def test_folder_skips_own_outputs_and_mac_metadata(tmp_path):
+    write_tracker(tmp_path / "ann.xlsx", [["A", None, None, D(2026, 11, 18)]], headers=HEADERS[:4])
+    build = build_weekly([tmp_path], as_of=AS_OF)
+    from followup_xl import export
+
+    export.write(build, tmp_path / export.default_name(build, "xlsx"))  # last week's list, in the folder
+    (tmp_path / "._ann.xlsx").write_bytes(b"\x00\x05\x16\x07")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    result = build_weekly([tmp_path], as_of=AS_OF)
+    assert result.counts == build.counts
+    by_file = {p.tracker: p for p in result.problems}
+    assert by_file["followups-2026-W48.xlsx"].severity == "warning"
+    assert by_file["._ann.xlsx"].severity == "warning"
+    assert by_file["old.xls"].severity == "error"  # an old workbook is refused with a reason
 
 
 def test_same_file_name_in_two_folders(tmp_path):
