@@ -5,19 +5,27 @@ names, the Holidays sheet and the date system, and turns every cell into a typed
 a `Problem`. `parse_table(values, ...)` does the cell work on a plain 2-D list, so an
 Excel range (the FOLLOWUP_WEEK function) and a workbook go through the same code.
 
-Choices (documented in docs/weekly.md):
+Choices (the spec leaves them open):
 - The Tracker sheet is the one named "Tracker" (case and surrounding spaces ignored);
   a workbook without one cannot be used (the spec's exit 1).
 - The header row is, among the first 20 rows, the one naming the most schema columns; it
-  must name Company. Two headers naming the same column: the first is used (warning).
-- A row is blank when every headed column but the three computed ones is empty.
+  must name Company. The scan stops at the first row naming Company and at least three
+  columns. Two headers naming the same column: the first is used (a warning).
+- A row is blank when every column with a header, but the three computed ones, is empty;
+  cells right of the last header are ignored.
 - Settings come from the defined names (Country, ...); a Settings sheet without them is
-  read as label/value pairs (label in one cell, the value in the next cell to its right).
-- Error cells (#N/A, #REF!, ...) are read from the sheet XML, since python-calamine shows
-  them as empty: in a data column they make the row a problem.
+  read as label/value pairs (the label in one cell, the value in the next one). A bad
+  setting is a warning and its default applies.
+- Holidays: the sheet the defined name Holidays points to (else the sheet named Holidays),
+  its Date column (else column A); a cell that is not a date is a warning.
+- Error cells (#N/A, #REF!, ...) are found in the sheet XML, since python-calamine shows
+  them as empty: in a data column they make the row a problem. Error text handed over
+  by Excel (xlwings err_to_str) is treated the same way in date and number columns.
+- A number in a date column is a serial of the workbook's date system (1900 or 1904).
 
-Speed: python-calamine reads the cells; each column is then typed in one pass with caches
-for repeated text, and the rules run vectorised over whole columns.
+Speed: python-calamine reads the cells; each column is typed once per distinct value
+(dates, numbers and statuses repeat), text columns are only read for the listed rows,
+and the rules run vectorised over whole columns.
 """
 
 from __future__ import annotations
@@ -69,7 +77,7 @@ class TrackerData:
     dates: dict[str, np.ndarray] = field(default_factory=dict)  # key -> datetime64[D], NaT blank
     numbers: dict[str, np.ndarray] = field(default_factory=dict)  # key -> float, NaN blank
     status: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))  # canonical or raw
-    text: dict[str, list] = field(default_factory=dict)  # key -> raw cells, typed on demand
+    text: dict[str, Sequence] = field(default_factory=dict)  # key -> raw cells (list or LazyColumn)
     bad: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # row has an error
     problems: list[Problem] = field(default_factory=list)
     as_of_setting: dt.date | None = None  # the Settings AsOf, if any

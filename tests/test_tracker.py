@@ -250,3 +250,15 @@ def test_error_cells_found_in_xml(tmp_path):
         assert b't="e"' in zf.read("xl/worksheets/sheet1.xml")
     data = read_tracker(path)
     assert [(p.row, p.value) for p in data.problems] == [(2, "#DIV/0!")]
+
+
+def test_text_columns_follow_their_rows_past_blank_rows(tmp_path):
+    rows = [["A co", "Ann", D(2026, 11, 18)], [None, None, None], ["B co", "Bob", D(2026, 11, 17)],
+            [None, None, None], [None, None, None], ["C co", None, D(2026, 11, 16)]]
+    data = read_tracker(write_tracker(tmp_path / "t.xlsx", rows, headers=("Company", "Contact name", "Last contact")))
+    assert data.rows.tolist() == [2, 4, 7]
+    assert [data.text_value("contact_name", i) for i in range(3)] == ["Ann", "Bob", None]
+    assert list(data.text["company"]) == ["A co", "B co", "C co"]
+    frame = data.frame()
+    assert frame.index.tolist() == [2, 4, 7] and frame["company"].tolist() == ["A co", "B co", "C co"]
+    assert frame["last_contact"].tolist()[1] == np.datetime64("2026-11-17")
