@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 
 import holidays as holidays_lib
 import pytest
@@ -44,8 +45,19 @@ NA = -2146826246  # an #N/A cell as COM hands it over
 
 
 @pytest.fixture(scope="module")
-def xl() -> Harness:
-    return Harness()
+def xl():
+    with Harness() as harness:
+        yield harness
+
+
+def test_harness_leaves_plain_xlwings_behind():
+    from followup_xl import udfs
+
+    with Harness() as harness:
+        assert isinstance(harness.cell("FOLLOWUP_NEXT", d("2026-11-20")), dt.date)
+        assert isinstance(harness.call_raw("FOLLOWUP_NEXT", 46346.0)[0][0], dt.datetime)
+    assert "pythoncom" not in sys.modules or not getattr(sys.modules["pythoncom"], "__harness_stub__", False)
+    assert udfs.FOLLOWUP_NEXT(d("2026-11-20")) == [[d("2026-11-27")]]  # Python values again
 
 
 def column(values):

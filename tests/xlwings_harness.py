@@ -255,20 +255,43 @@ class Harness:
         _install_pywin32_stubs()
         import xlwings
 
+        self._engine = None
         xlwindows = sys.modules.get("xlwings._xlwindows")
-        if xlwindows is None:  # Linux: build the stand-in once per process
+        if xlwindows is None:  # Linux: the stand-in, registered as the "excel" engine
             xlwindows = _build_xlwindows()
             sys.modules["xlwings._xlwindows"] = xlwindows
             xlwings._xlwindows = xlwindows
             sys.modules.setdefault("xlwings.com_server", _module("xlwings.com_server", loop=None))
-            if "excel" not in [e.name for e in xlwings.engines]:
-                xlwings.engines.add(xlwings.Engine(impl=xlwindows.engine))
+            self._engine = xlwings.Engine(impl=xlwindows.engine)
+            xlwings.engines.add(self._engine)
         self.xlwindows = xlwindows
         from xlwings import udfs
 
         self.udfs = udfs
         self.module_name = module_name
         self.module = self._import_decorated(module_name)
+
+    def close(self) -> None:
+        """Unregister the stand-ins: other tests see plain Linux xlwings again (the UDFs
+        then answer Python values, not COM values)."""
+        import xlwings
+
+        if self._engine is not None:
+            xlwings.engines.engines.remove(self._engine)
+            xlwings.engines.engines_by_name.pop("excel", None)
+            self._engine = None
+            for name in ("xlwings._xlwindows", "xlwings.com_server", "pythoncom", "pywintypes",
+                         "win32com", "win32com.client", "win32timezone"):
+                if getattr(sys.modules.get(name), "__harness_stub__", False):
+                    del sys.modules[name]
+            if getattr(getattr(xlwings, "_xlwindows", None), "__harness_stub__", False):
+                del xlwings._xlwindows
+
+    def __enter__(self) -> "Harness":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
     def _import_decorated(self, module_name: str) -> types.ModuleType:
         """Import the module with xw.func/arg/ret being xlwings' Windows decorators."""
