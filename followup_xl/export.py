@@ -827,6 +827,7 @@ def write_bytes_atomic(target: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600; keep the usual permissions
         os.replace(tmp, target)
     except BaseException as exc:
         _remove_quietly(tmp)
@@ -834,6 +835,16 @@ def write_bytes_atomic(target: Path, data: bytes) -> Path:
             raise FollowupError(f"Cannot write {target}: {_why(exc, target)}") from None
         raise
     return target
+
+
+def _file_mode(target: Path) -> int:
+    """The replaced file's permissions, or what a new file gets (0666 less the umask)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _check_target(target: Path) -> None:

@@ -693,3 +693,18 @@ def test_stdout_closed_early_is_not_an_error(result, tmp_path, monkeypatch):
         export.write(result, "-", "json")  # no exception
         os.write(fh.fileno(), b"late flush")  # now goes to the null device
     assert stand_in.read_bytes() == b""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_write_keeps_usual_permissions(result, tmp_path):
+    umask = os.umask(0o022)
+    try:
+        new = export.write(result, tmp_path / "new.md")
+        assert new.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600
+        old = tmp_path / "old.md"
+        old.write_bytes(b"x")
+        old.chmod(0o664)
+        export.write(result, old)
+        assert old.stat().st_mode & 0o777 == 0o664
+    finally:
+        os.umask(umask)
