@@ -438,3 +438,18 @@ def test_message_is_the_draft_for_each_row(xl):
     assert got[1] == messages.draft("bo chen", "Beta", "Data Analyst", d("2026-11-20"))
     assert got[2] is None
     assert "Acme" in got[0] and "Dana" in got[0]
+
+
+# ------------------------------------------------------------------ docs/excel-functions.md
+
+def test_docs_examples_are_the_functions_answers(monkeypatch):
+    """The reference's results, checked by running its Python block (outside Excel)."""
+    import doctest
+    from pathlib import Path
+
+    import xlwings
+
+    monkeypatch.setattr(xlwings.engines, "engines", [e for e in xlwings.engines if e.name != "excel"])
+    doc = Path(__file__).resolve().parents[1] / "docs" / "excel-functions.md"
+    result = doctest.testfile(str(doc), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 20 and result.failed == 0
