@@ -24,11 +24,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from xlwings_harness import ComRange, Harness, to_com  # noqa: E402
+from xlwings_harness import ComRange, Harness, to_com
 
-from followup_xl import udfs  # noqa: E402
-from followup_xl.calendar import get_calendar  # noqa: E402
-from followup_xl.rules import next_contact_many  # noqa: E402
+from followup_xl import udfs
+from followup_xl.calendar import get_calendar
+from followup_xl.rules import next_contact_many
 
 
 class FixedRange(ComRange):
@@ -39,7 +39,7 @@ class FixedRange(ComRange):
         self._value = value
 
     @property
-    def Value(self):  # noqa: N802 - COM name
+    def Value(self):
         return self._value
 
 
@@ -94,24 +94,30 @@ def main() -> int:
     got = [row[0] for row in xl.call_raw("FOLLOWUP_NEXT", column)]
     want = next_contact_many(days, 7, 10, cal).tolist()
     same = [None if c == "" else c.date() for c in got] == want
-    distinct = len(set(d for d in want if d))
+    distinct = len({d for d in want if d})
 
     one = FixedRange(to_com(dt.date(2026, 11, 20)))
     single = best(lambda: xl.call_raw("FOLLOWUP_NEXT", one), 2000)
-    first_calendar = once(lambda: xl.call_raw("FOLLOWUP_NEXT", one, 7.0, 10.0, "NZ"))  # not built yet
+    first_calendar = once(lambda: xl.call_raw("FOLLOWUP_NEXT", one, 7.0, 10.0, "NZ"))  # new
     again = best(lambda: xl.call_raw("FOLLOWUP_NEXT", one, 7.0, 10.0, "NZ"), 2000)
 
     ms = 1e3
-    print(f"FOLLOWUP_NEXT over {a.cells:,} cells ({distinct} distinct answers), best of {a.repeat}:")
-    print(f"  engine next_contact_many       {engine * ms:8.2f} ms")
-    print(f"  xlwings pipeline (call_udf)    {pipeline * ms:8.2f} ms   ratio {pipeline / engine:5.1f}x  (goal <= 3x)")
-    print(f"  pipeline, very first call      {first * ms:8.2f} ms   (dates not yet converted for COM)")
-    print(f"  of which: UDF function         {function * ms:8.2f} ms   ratio {function / engine:5.1f}x")
-    print(f"            read cells -> dates  {read * ms:8.2f} ms")
-    print(f"            answer -> COM rows   {write * ms:8.2f} ms")
-    print(f"            xlwings call_udf     {(pipeline - function) * ms:8.2f} ms   (argument/answer conversion, jagged check)")
-    print(f"single cell, warm                {single * 1e6:8.1f} us   (goal well under 1 ms)")
-    print(f"single cell, new calendar (NZ)   {first_calendar * ms:8.2f} ms once, then {again * 1e6:.1f} us")
+    lines = [
+        f"FOLLOWUP_NEXT over {a.cells:,} cells ({distinct} distinct answers), best of {a.repeat}:",
+        f"  engine next_contact_many       {engine * ms:8.2f} ms",
+        f"  xlwings pipeline (call_udf)    {pipeline * ms:8.2f} ms   "
+        f"ratio {pipeline / engine:5.1f}x  (goal <= 3x)",
+        f"  pipeline, very first call      {first * ms:8.2f} ms   (dates not yet converted for COM)",
+        f"  of which: UDF function         {function * ms:8.2f} ms   ratio {function / engine:5.1f}x",
+        f"            read cells -> dates  {read * ms:8.2f} ms",
+        f"            answer -> COM rows   {write * ms:8.2f} ms",
+        f"            xlwings call_udf     {(pipeline - function) * ms:8.2f} ms   "
+        "(argument/answer conversion, jagged check)",
+        f"single cell, warm                {single * 1e6:8.1f} us   (goal well under 1 ms)",
+        f"single cell, new calendar (NZ)   {first_calendar * ms:8.2f} ms once, "
+        f"then {again * 1e6:.1f} us",
+    ]
+    print("\n".join(lines))
     if not same:
         print("MISMATCH: the pipeline's answer differs from the engine's", file=sys.stderr)
         return 1

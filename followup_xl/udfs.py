@@ -21,8 +21,9 @@ import dataclasses
 import datetime as dt
 import gc
 import os
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import xlwings as xw
@@ -31,7 +32,13 @@ from . import schema
 from .calendar import WorkCalendar, get_calendar, holidays_in_year
 from .dates import coerce_date, serial_to_date
 from .errors import CalendarError, FollowupError, NotADateError, UsageError, quote
-from .rules import days_overdue, followup_state, next_contact_many, validate_cadence, validate_max_days
+from .rules import (
+    days_overdue,
+    followup_state,
+    next_contact_many,
+    validate_cadence,
+    validate_max_days,
+)
 
 CATEGORY = "followup-xl"
 COUNTRY_ENV, SUBDIVISION_ENV = "FOLLOWUP_XL_COUNTRY", "FOLLOWUP_XL_SUBDIVISION"
@@ -83,7 +90,7 @@ def cell_safe(fn: Callable[..., list]) -> Callable[..., list]:
             return fn(*args, **kwargs)
         except (FollowupError, PassThrough) as exc:
             return [[message(exc)]]
-        except Exception as exc:  # a bug must still not put a traceback into a cell
+        except Exception as exc:  # noqa: BLE001 - a bug must still not put a traceback into a cell
             return [[f"#ERROR! followup-xl: {type(exc).__name__}: {exc}"[:255]]]
         finally:
             if paused:
@@ -254,7 +261,8 @@ def one_cell(value: Any, what: str) -> Any:
     if isinstance(value, (list, tuple)):
         g = grid(value)
         if g.size != 1:
-            raise UsageError(f"{what} must be a single cell, not a range of {g.shape[0]}x{g.shape[1]}.")
+            raise UsageError(f"{what} must be a single cell, not a range of "
+                             f"{g.shape[0]}x{g.shape[1]}.")
         value = g.flat[0]
     _check_error(value)
     return value
@@ -364,7 +372,8 @@ def holiday_dates(holidays: Any, date_order: str) -> list[dt.date]:
     return days
 
 
-def calendar_for(country: Any, subdivision: Any, holidays: Any, weekend: Any) -> tuple[WorkCalendar, str]:
+def calendar_for(country: Any, subdivision: Any, holidays: Any,
+                 weekend: Any) -> tuple[WorkCalendar, str]:
     """The working-day calendar of the arguments, and the order for dates typed as text."""
     c, s = place(country, subdivision)
     order = schema.default_date_order(c)
@@ -397,7 +406,8 @@ def _calendar_args(fn: Callable) -> Callable:
     return fn
 
 
-def _whole(value: Any, validate: Callable[[Any, str], int], what: str, default: int | None) -> int | None:
+def _whole(value: Any, validate: Callable[[Any, str], int], what: str,
+           default: int | None) -> int | None:
     number = cell_number(value, what)
     return default if number is None else validate(number, what)
 
@@ -501,7 +511,8 @@ def FOLLOWUP_STATE(next_contact: Any, status: Any = None, as_of: Any = None,
     limit = _whole(one_cell(max_followups, "Max follow-ups"), whole_count, "Max follow-ups", None)
     a, shape, nexts, statuses, errors, (sent_grid,) = _state_inputs(
         next_contact, status, as_of, followups_sent)
-    sent, sent_blank, s_err = numbers(sent_grid, lambda v: _whole(v, whole_count, "Follow-ups sent", None), shape)
+    sent, sent_blank, s_err = numbers(
+        sent_grid, lambda v: _whole(v, whole_count, "Follow-ups sent", None), shape)
     cache: dict[tuple, str] = {}
     out: list = []
     for i, day in enumerate(nexts):
@@ -562,8 +573,9 @@ def FOLLOWUP_WORKDAY(start_date: Any, days: Any, country: Any = None, subdivisio
 @_calendar_args
 @xw.ret("raw")
 @cell_safe
-def FOLLOWUP_NETWORKDAYS(start_date: Any, end_date: Any, country: Any = None, subdivision: Any = None,
-                         holidays: Any = None, weekend: Any = None) -> list:
+def FOLLOWUP_NETWORKDAYS(start_date: Any, end_date: Any, country: Any = None,
+                         subdivision: Any = None, holidays: Any = None,
+                         weekend: Any = None) -> list:
     """Working days from start_date to end_date, both counted, like NETWORKDAYS.INTL
     (negative when end_date is earlier), with the country's public holidays built in."""
     cal, order = calendar_for(country, subdivision, holidays, weekend)
@@ -593,7 +605,7 @@ def FOLLOWUP_IS_WORKDAY(date_value: Any, country: Any = None, subdivision: Any =
     g = grid(date_value)
     days, ok, errors = to_days(g.flat, order)
     flags = cal.is_workday_many(days).tolist()
-    out = [errors[i] if i in errors else flag if k else None
+    out = [errors.get(i, flag if k else None)
            for i, (flag, k) in enumerate(zip(flags, ok.tolist()))]
     return answer(g.shape, out)
 
@@ -693,7 +705,8 @@ def FOLLOWUP_MESSAGE(contact_name: Any, company: Any, role: Any = None,
     out: list = []
     for i in range(len(n)):
         texts = (n[i], c[i], r[i])
-        bad = next((v for v in texts if is_message(v) or type(v) is int and v in EXCEL_ERRORS), None)
+        bad = next((v for v in texts
+                    if is_message(v) or (type(v) is int and v in EXCEL_ERRORS)), None)
         if i in errors or bad is not None:
             out.append(errors.get(i) or EXCEL_ERRORS.get(bad, bad))
         elif is_blank(n[i]) and is_blank(c[i]):
@@ -712,7 +725,13 @@ def _text(value: Any) -> Any:
 
 
 __all__ = [
-    "FOLLOWUP_NEXT", "FOLLOWUP_STATE", "FOLLOWUP_DAYS_OVERDUE", "FOLLOWUP_WORKDAY",
-    "FOLLOWUP_NETWORKDAYS", "FOLLOWUP_IS_WORKDAY", "FOLLOWUP_HOLIDAYS", "FOLLOWUP_WEEK",
+    "FOLLOWUP_DAYS_OVERDUE",
+    "FOLLOWUP_HOLIDAYS",
+    "FOLLOWUP_IS_WORKDAY",
     "FOLLOWUP_MESSAGE",
+    "FOLLOWUP_NETWORKDAYS",
+    "FOLLOWUP_NEXT",
+    "FOLLOWUP_STATE",
+    "FOLLOWUP_WEEK",
+    "FOLLOWUP_WORKDAY",
 ]

@@ -11,22 +11,23 @@ import sys
 
 import holidays as holidays_lib
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import d
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from xlwings_harness import MISSING, UTC, ComRange, Harness, TimeType
 
 from followup_xl import messages, rules, schema
 from followup_xl.calendar import WEEKEND_CODES, get_calendar, holidays_in_year, parse_weekend
 from followup_xl.weekly import weekly_from_table
 
-from conftest import d
-from xlwings_harness import MISSING, ComRange, Harness, TimeType, UTC
-
+CALENDAR = ["country", "subdivision", "holidays", "weekend"]
 NAMES = {  # the spec's functions: (required args, optional args)
-    "FOLLOWUP_NEXT": (["base"], ["cadence_days", "max_days", "country", "subdivision", "holidays", "weekend"]),
+    "FOLLOWUP_NEXT": (["base"], ["cadence_days", "max_days", *CALENDAR]),
     "FOLLOWUP_STATE": (["next_contact"], ["status", "as_of", "followups_sent", "max_followups"]),
     "FOLLOWUP_DAYS_OVERDUE": (["next_contact"], ["status", "as_of"]),
-    "FOLLOWUP_WORKDAY": (["start_date", "days"], ["country", "subdivision", "holidays", "weekend"]),
-    "FOLLOWUP_NETWORKDAYS": (["start_date", "end_date"], ["country", "subdivision", "holidays", "weekend"]),
-    "FOLLOWUP_IS_WORKDAY": (["date_value"], ["country", "subdivision", "holidays", "weekend"]),
+    "FOLLOWUP_WORKDAY": (["start_date", "days"], CALENDAR),
+    "FOLLOWUP_NETWORKDAYS": (["start_date", "end_date"], CALENDAR),
+    "FOLLOWUP_IS_WORKDAY": (["date_value"], CALENDAR),
     "FOLLOWUP_HOLIDAYS": (["year"], ["country", "subdivision"]),
     "FOLLOWUP_WEEK": (["tracker"], ["week_of", "as_of"]),
     "FOLLOWUP_MESSAGE": (["contact_name", "company"], ["role", "interview_date"]),
@@ -39,9 +40,10 @@ double each else elseif empty end endif enum eqv erase error event exit false fo
 get global gosub goto if imp implements in integer is let like long longlong longptr loop lset me
 mod new next not nothing null on optional or paramarray preserve private property public raiseevent
 redim rem resume return rset select set single static step stop string sub then to true type typeof
-until variant wend while with withevents xor""".split())
+until variant wend while with withevents xor""".split())  # noqa: SIM905
 MESSAGE = re.compile(r"^#(DATE\?|CALENDAR\?|VALUE\?) \S")
 NA = -2146826246  # an #N/A cell as COM hands it over
+QUIET = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def test_harness_leaves_plain_xlwings_behind():
     with Harness() as harness:
         assert isinstance(harness.cell("FOLLOWUP_NEXT", d("2026-11-20")), dt.date)
         assert isinstance(harness.call_raw("FOLLOWUP_NEXT", 46346.0)[0][0], dt.datetime)
-    assert "pythoncom" not in sys.modules or not getattr(sys.modules["pythoncom"], "__harness_stub__", False)
+    assert not getattr(sys.modules.get("pythoncom"), "__harness_stub__", False)
     assert udfs.FOLLOWUP_NEXT(d("2026-11-20")) == [[d("2026-11-27")]]  # Python values again
 
 
@@ -218,7 +220,7 @@ def test_time_only_serial_zero_and_error_cells(xl):
 
     class ErrorCell(ComRange):
         @property
-        def Value(self):  # noqa: N802
+        def Value(self):
             return ((NA,), (TimeType(2026, 11, 20, tzinfo=UTC),))
 
     assert flat(xl.call("FOLLOWUP_NEXT", ErrorCell([[0], [0]]))) == ["#N/A", d("2026-11-27")]
@@ -262,7 +264,7 @@ GRID = st.one_of(CELL, st.lists(st.lists(CELL, min_size=2, max_size=2), min_size
                  .map(ComRange), st.just(MISSING))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, **QUIET)
 @given(name=st.sampled_from(sorted(NAMES)), args=st.lists(GRID, min_size=1, max_size=7))
 def test_any_input_answers_cells_never_an_exception(xl, name, args):
     required, optional = NAMES[name]
@@ -327,7 +329,7 @@ WEEKEND = st.one_of(st.none(), st.sampled_from(sorted(WEEKEND_CODES)).map(float)
 COUNTRY = st.sampled_from(["US", "GB", "DE", "IL", "FR", "JP"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, **QUIET)
 @given(bases=st.lists(st.one_of(DAY, st.none()), min_size=1, max_size=25),
        cadence=st.integers(1, 90), max_days=st.integers(0, 30), country=COUNTRY,
        weekend=WEEKEND, extra=st.lists(DAY, max_size=6))
@@ -346,7 +348,7 @@ def test_next_matches_engine_and_oracle(xl, bases, cadence, max_days, country, w
                 rules.next_contact_date(base, cadence, max_days, cal)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, **QUIET)
 @given(starts=st.lists(DAY, min_size=1, max_size=12), n=st.integers(-40, 40),
        ends=st.lists(DAY, min_size=1, max_size=12), country=COUNTRY, weekend=WEEKEND,
        extra=st.lists(DAY, max_size=4))
@@ -370,7 +372,7 @@ def test_workday_networkdays_is_workday_match_oracle(xl, starts, n, ends, countr
 STATUS = st.one_of(st.none(), st.sampled_from(list(schema.STATUSES) + ["on HOLD ", "Ghosted"]))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, **QUIET)
 @given(rows=st.lists(st.tuples(st.one_of(DAY, st.none()), STATUS, st.one_of(st.none(), st.integers(0, 6))),
                      min_size=1, max_size=15),
        as_of=DAY, limit=st.one_of(st.none(), st.integers(0, 5)))
@@ -388,7 +390,7 @@ def test_state_and_days_overdue_match_engine(xl, rows, as_of, limit):
             assert late is None
         else:
             assert late == rules.days_overdue(day, status, as_of)
-    monday, sunday = rules.week_bounds(as_of)
+    sunday = rules.week_bounds(as_of)[1]
     for (day, status, count), state in zip(rows, states):  # the spec's order, checked directly
         if day and not schema.is_closed(status) and (limit is None or (count or 0) < limit):
             assert state == ("Overdue" if day < as_of else "Due today" if day == as_of

@@ -117,15 +117,15 @@ class _Impl:
         self.options: dict = {}
 
     @property
-    def sheet(self) -> "_Impl":
+    def sheet(self) -> _Impl:
         return self
 
     @property
-    def book(self) -> "_Impl":
+    def book(self) -> _Impl:
         return self
 
     @property
-    def app(self) -> "_Impl":
+    def app(self) -> _Impl:
         return self
 
     @property
@@ -139,7 +139,6 @@ def _build_xlwindows() -> types.ModuleType:
     import pandas as pd
     import pywintypes
     import win32timezone
-
     from xlwings.utils import np_datetime_to_datetime
 
     tree = ast.parse(_xlwindows_source())
@@ -189,10 +188,10 @@ def from_com(value: Any) -> Any:
 
 class _OleObj:
     class _TypeInfo:
-        def GetTypeAttr(self) -> Any:  # noqa: N802 - COM name
+        def GetTypeAttr(self) -> Any:
             return types.SimpleNamespace(iid=RANGE_IID)
 
-    def GetTypeInfo(self) -> Any:  # noqa: N802 - COM name
+    def GetTypeInfo(self) -> Any:
         return self._TypeInfo()
 
 
@@ -208,7 +207,7 @@ class ComRange:
         self._oleobj_ = _OleObj()
 
     @property
-    def Value(self) -> Any:  # noqa: N802 - COM name
+    def Value(self) -> Any:
         com = tuple(tuple(to_com(v) for v in row) for row in self.rows)
         return com[0][0] if len(com) == 1 and len(com[0]) == 1 else com
 
@@ -230,16 +229,16 @@ class FakeWorkbook:
             def __call__(self, name: str) -> Any:
                 raise ComError(f"no component {name}")
 
-            def Remove(self, component: Any) -> None:  # noqa: N802
+            def Remove(self, component: Any) -> None:
                 pass
 
-            def Import(self, path: str) -> None:  # noqa: N802
+            def Import(self, path: str) -> None:
                 book.imported_vba.append(Path(path).read_text())
 
         class _Application:
             Version = "16.0"
 
-            def MacroOptions(self, macro: str, **kwargs: Any) -> None:  # noqa: N802
+            def MacroOptions(self, macro: str, **kwargs: Any) -> None:
                 book.macro_options[macro.split("!", 1)[1]] = kwargs
 
         self.VBProject = types.SimpleNamespace(VBComponents=_Components())
@@ -287,10 +286,10 @@ class Harness:
             if getattr(getattr(xlwings, "_xlwindows", None), "__harness_stub__", False):
                 del xlwings._xlwindows
 
-    def __enter__(self) -> "Harness":
+    def __enter__(self) -> Harness:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _import_decorated(self, module_name: str) -> types.ModuleType:
