@@ -21,7 +21,6 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -168,14 +167,16 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-def _pct_table(safe: str) -> dict[int, str]:
-    return {c: f"%{c:02X}" for c in range(128) if chr(c) not in _UNRESERVED and chr(c) not in safe}
+def _pct_table(safe: str) -> list[str]:
+    """A str.translate table for ASCII (a list is faster than a dict; other code points,
+    past its end, are left alone)."""
+    return [chr(c) if chr(c) in _UNRESERVED or chr(c) in safe else f"%{c:02X}" for c in range(128)]
 
 
 _PCT_ANY, _PCT_ADDRESS = _pct_table(""), _pct_table("@!$*+")
 
 
-def percent_encode(text: str, table: dict[int, str] = _PCT_ANY) -> str:
+def percent_encode(text: str, table: list[str] = _PCT_ANY) -> str:
     """RFC 3986 percent-encoding of UTF-8 (as urllib.parse.quote with safe="", much faster:
     one str.translate for ASCII; the rare non-ASCII runs encoded byte by byte)."""
     out = text.translate(table)
@@ -491,17 +492,35 @@ def xl_escape(text: str) -> str:
     decode it), a carriage return as &#13; (a literal one becomes a line feed on reading),
     and the control characters XML cannot hold dropped."""
     text = _XML_ILLEGAL.sub("", text)
-    text = _XL_ESCAPE_LIKE.sub(r"_x005F_\1", text)
-    return html.escape(text, quote=False).replace("\r", "&#13;")
+    if "_x" in text:
+        text = _XL_ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;") if "\r" in text else text
 
 
-@lru_cache(maxsize=None)
 def _col_letter(n: int) -> str:
     out = ""
     while n:
         n, rem = divmod(n - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+_LETTERS = tuple(_col_letter(n) for n in range(1, 27))  # every sheet here has <= 26 columns
+
+
+def _xl_number(value: Any, strings: Callable[[str], int]) -> str:
+    """The type attribute and value of a non-text cell (after `<c r=.. s=..`)."""
+    if isinstance(value, bool):
+        return f' t="b"><v>{int(value)}</v>'
+    if isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return f"><v>{day.toordinal() - _EPOCH_1900}</v>"
+    if isinstance(value, numbers.Integral):
+        return f"><v>{int(value)}</v>"
+    if isinstance(value, numbers.Real) and math.isfinite(value):
+        return f"><v>{float(value)!r}</v>"
+    return f' t="s"><v>{strings(str(value))}</v>'  # NaN, an odd type: shown as its text
 
 
 class _Strings:
@@ -538,27 +557,19 @@ class _Sheet:
             height: float | None = None) -> int:
         """Append a row; returns its Excel row number."""
         r = len(self.rows) + 1
+        if isinstance(styles, int):
+            styles = [styles] * len(values)
         cells = []
-        for c, value in enumerate(values, start=1):
-            style = styles if isinstance(styles, int) else styles[c - 1]
-            ref = f"{_col_letter(c)}{r}"
+        strings = self.strings
+        for letter, value, style in zip(_LETTERS, values, styles):
             s = f' s="{style}"' if style else ""
             if value is None or value == "":
                 if style:
-                    cells.append(f'<c r="{ref}"{s}/>')
+                    cells.append(f'<c r="{letter}{r}"{s}/>')
             elif isinstance(value, str):
-                cells.append(f'<c r="{ref}"{s} t="s"><v>{self.strings(value)}</v></c>')
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, dt.date):
-                day = value.date() if isinstance(value, dt.datetime) else value
-                cells.append(f'<c r="{ref}"{s}><v>{day.toordinal() - _EPOCH_1900}</v></c>')
-            elif isinstance(value, numbers.Integral):
-                cells.append(f'<c r="{ref}"{s}><v>{int(value)}</v></c>')
-            elif isinstance(value, numbers.Real) and math.isfinite(value):
-                cells.append(f'<c r="{ref}"{s}><v>{float(value)!r}</v></c>')
-            else:  # anything else (NaN, an odd type) is shown as its text
-                cells.append(f'<c r="{ref}"{s} t="s"><v>{self.strings(str(value))}</v></c>')
+                cells.append(f'<c r="{letter}{r}"{s} t="s"><v>{strings(value)}</v></c>')
+            else:
+                cells.append(f'<c r="{letter}{r}"{s}{_xl_number(value, strings)}</c>')
         ht = f' ht="{height:g}" customHeight="1"' if height else ""
         self.rows.append(f'<row r="{r}"{ht}>{"".join(cells)}</row>')
         return r
@@ -758,10 +769,10 @@ def _xl_package(sheets: list[_Sheet], strings: _Strings, title: str) -> bytes:
             parts[f"xl/worksheets/_rels/sheet{k}.xml.rels"] = rels
     parts["xl/sharedStrings.xml"] = strings.xml()  # last: the sheets fill the table
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for name, text in parts.items():
             zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), text.encode("utf-8"),
-                        compress_type=zipfile.ZIP_DEFLATED)
+                        compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return buf.getvalue()
 
 
