@@ -139,6 +139,9 @@ CASES = [
     make_case("il", "IL", None, dt.date(2026, 9, 24), seed=22, max_days=12, on_hold_cadence=21),
     make_case("de_by", "DE", "BY", None, seed=33, weekend="0000001", max_followups=3),
 ]
+# Filled into both variants: the xlwings one evaluated by `formulas`, the native one by LibreOffice.
+XLWINGS_CASE = make_case("xlwings_us", "US", None, dt.date(2026, 11, 25), seed=44, max_followups=4)
+XLWINGS_CASE.rows = XLWINGS_CASE.rows[:150]
 
 
 # --------------------------------------------------------------------------- filling
@@ -242,7 +245,8 @@ def mismatches(case: Case, got: list, want: list) -> list[str]:
     bad = []
     for i, (g, w) in enumerate(zip(got, want)):
         if g != w:
-            bad.append(f"{case.name} row {FIRST_ROW + i} {case.rows[i]}: workbook {g}, python {w}")
+            typed = case.rows[i] if i < len(case.rows) else "(blank row)"
+            bad.append(f"{case.name} row {FIRST_ROW + i} {typed}: workbook {g}, expected {w}")
     return bad
 
 
@@ -257,13 +261,14 @@ def native_results(tmp_path_factory) -> dict[str, tuple[list, Path]]:
     by LibreOffice in one run: name -> (computed cells per row, recalculated file)."""
     require_libreoffice()
     src = tmp_path_factory.mktemp("filled")
-    paths = [fill_template(case, "native", src / f"{case.name}.xlsx") for case in CASES]
+    cases = [*CASES, XLWINGS_CASE]
+    paths = [fill_template(case, "native", src / f"{case.name}.xlsx") for case in cases]
     for name, (country, subdivision, as_of) in SAMPLES.items():
         paths.append(write_template(src / f"{name}.xlsx", country=country, subdivision=subdivision,
                                     sample=True, as_of=as_of))
     out = recalc(paths, tmp_path_factory.mktemp("recalculated"))
-    sizes = [len(case.rows) for case in CASES] + [12] * len(SAMPLES)
-    names = [case.name for case in CASES] + list(SAMPLES)
+    sizes = [len(case.rows) + 2 for case in cases] + [12] * len(SAMPLES)
+    names = [case.name for case in cases] + list(SAMPLES)
     return {name: (read_computed(sheet_values(p), n), p) for name, n, p in zip(names, sizes, out)}
 
 
@@ -293,8 +298,8 @@ def test_python_row_and_vector_engines_agree():
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_native_template_in_libreoffice_matches_python(native_results, case):
     got = native_results[case.name][0]
-    want = expected_rows(case)
-    assert len(got) == len(want) == ROWS_PER_CASE
+    want = expected_rows(case) + [None, None]  # and the rows below stay empty
+    assert len(got) == len(want) == ROWS_PER_CASE + 2
     bad = mismatches(case, got, want)
     assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
 
@@ -419,10 +424,6 @@ def fill_trimmed(case: Case, engine: str, out: Path, keep_blank: int = 3) -> Pat
     return out
 
 
-XLWINGS_CASE = make_case("xlwings_us", "US", None, dt.date(2026, 11, 25), seed=44, max_followups=4)
-XLWINGS_CASE.rows = XLWINGS_CASE.rows[:150]
-
-
 @pytest.fixture(scope="module")
 def xlwings_results(tmp_path_factory) -> list:
     pytest.importorskip("formulas")
@@ -436,11 +437,21 @@ def test_xlwings_template_with_udfs_matches_python(xlwings_results):
     assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
 
 
-def test_xlwings_template_matches_native_template_in_libreoffice(xlwings_results, tmp_path):
+def test_xlwings_template_matches_native_template_in_libreoffice(xlwings_results, native_results):
     """The same rows in both variants: UDFs (formulas) == native formulas (LibreOffice)."""
-    require_libreoffice()
-    src = fill_template(XLWINGS_CASE, "native", tmp_path / "native_us.xlsx")
-    out = recalc(src, tmp_path / "out")
-    native = read_computed(sheet_values(out), len(XLWINGS_CASE.rows) + 2)
+    native = native_results[XLWINGS_CASE.name][0]
     bad = mismatches(XLWINGS_CASE, xlwings_results, native)
     assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
+    assert len(native) == len(xlwings_results) == len(XLWINGS_CASE.rows) + 2
+
+
+def test_require_libreoffice_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    import libreoffice
+
+    monkeypatch.setattr(libreoffice.shutil, "which", lambda name: None)
+    monkeypatch.setenv(libreoffice.REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="requires it"):
+        libreoffice.require_libreoffice()
+    monkeypatch.delenv(libreoffice.REQUIRE_ENV)
+    with pytest.raises(pytest.skip.Exception):
+        libreoffice.require_libreoffice()
