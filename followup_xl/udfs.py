@@ -22,7 +22,7 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -357,10 +357,20 @@ def place(country: Any, subdivision: Any) -> tuple[str, str | None]:
     return str(c).strip().upper(), (None if is_blank(s) else s)
 
 
-def holiday_dates(holidays: Any, date_order: str) -> list[dt.date]:
-    """The holidays argument: a cell or range of dates; blanks ignored."""
+def holiday_dates(holidays: Any, date_order: str) -> tuple[dt.date, ...]:
+    """The holidays argument: a cell or range of dates; blanks ignored. A range as COM
+    hands it over (a tuple) is read once: a formula filled down 1,000 rows passes the
+    same Holidays range 1,000 times."""
     if holidays is None:
-        return []
+        return ()
+    try:
+        return _holiday_dates(holidays, date_order)
+    except TypeError:  # unhashable (lists from Python callers)
+        return _holiday_dates.__wrapped__(holidays, date_order)
+
+
+@lru_cache(maxsize=64)
+def _holiday_dates(holidays: Any, date_order: str) -> tuple[dt.date, ...]:
     days: list[dt.date] = []
     for v in grid(holidays).flat:
         try:
@@ -369,7 +379,7 @@ def holiday_dates(holidays: Any, date_order: str) -> list[dt.date]:
             raise NotADateError(f"Holidays: {exc}") from None
         if day is not None:
             days.append(day)
-    return days
+    return tuple(days)
 
 
 def calendar_for(country: Any, subdivision: Any, holidays: Any,

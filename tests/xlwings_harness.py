@@ -327,7 +327,7 @@ class Harness:
     # ----------------------------------------------------------------- calls
     def call_raw(self, name: str, *args: Any) -> Any:
         """What call_udf returns to Excel for =NAME(args...); omitted args are MISSING."""
-        n = len(self.functions()[name]["args"])
+        n = len(getattr(self.module, name).__xlfunc__["args"])
         com_args = [a if isinstance(a, ComRange) or a == MISSING else to_com(a) for a in args]
         com_args += [MISSING] * (n - len(com_args))
         caller = ComRange([[None]])
