@@ -213,6 +213,9 @@ def print_summary(result, written: str | None) -> None:
         _console(err=True).print(table)
     for p in refused(result):
         click.echo(f"Not used: {p.message}", err=True)
+    if result.counts["problem"]:
+        click.echo(f"{result.counts['problem']} row(s) could not be scheduled: see the problems in the "
+                   "output, or run `followup-xl check TRACKER`.", err=True)
 
 
 @app.command("weekly", epilog="\b\nExamples:\n  followup-xl weekly clients/                 -> followups-YYYY-Www.xlsx"
@@ -221,7 +224,8 @@ def print_summary(result, written: str | None) -> None:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--week", metavar="DATE", help="A day of the week to list (Monday-Sunday) [default: the as-of date].")
 @click.option("--as-of", "as_of", metavar="DATE",
-              help="The date states are computed for [default: the trackers' AsOf setting, else today].")
+              help="The date states are computed for [default: the trackers' AsOf setting when they "
+                   "agree on one, else today].")
 @click.option("-o", "--output", "out", metavar="OUT",
               help="Output file, or - for stdout [default: followups-YYYY-Www.xlsx here].")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
