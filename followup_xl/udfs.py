@@ -187,7 +187,7 @@ def cell_number(value: Any, what: str) -> float | None:
         return None
     _check_error(value)
     if isinstance(value, bool):
-        raise UsageError(f"{what} {value} is not a number: it is a TRUE/FALSE value.")
+        raise UsageError(f"{what} {str(value).upper()} is not a number: it is a TRUE/FALSE value.")
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, dt.date):
@@ -416,10 +416,15 @@ def _calendar_args(fn: Callable) -> Callable:
     return fn
 
 
+def shown(value: Any) -> Any:
+    """A cell value for a message: 91 rather than 91.0 (numbers arrive as floats)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _whole(value: Any, validate: Callable[[Any, str], int], what: str,
            default: int | None) -> int | None:
     number = cell_number(value, what)
-    return default if number is None else validate(number, what)
+    return default if number is None else validate(shown(number), what)
 
 
 def whole_count(value: Any, what: str) -> int:
@@ -440,7 +445,7 @@ def _max_days(v: Any) -> int | None:
 def _workdays(v: Any) -> int | None:
     number = cell_number(v, "Days")
     if number is not None and abs(number) > _MAX_WORKDAYS:
-        raise UsageError(f"Days {quote(v)} is too large: use at most {_MAX_WORKDAYS:,}.")
+        raise UsageError(f"Days {quote(shown(v))} is too large: use at most {_MAX_WORKDAYS:,}.")
     return None if number is None else int(number)  # WORKDAY.INTL truncates toward zero
 
 
@@ -634,12 +639,11 @@ def FOLLOWUP_HOLIDAYS(year: Any, country: Any = None, subdivision: Any = None) -
         if number is None:
             continue
         if not number.is_integer() or not 1900 <= number <= 2200:
-            raise UsageError(f"Year {quote(v)} is not valid: use a whole year from 1900 to 2200.")
+            raise UsageError(f"Year {quote(shown(v))} is not valid: use a whole year from 1900 "
+                             "to 2200.")
         for day, name in holidays_in_year(int(number), c, s):
             rows.extend((day, name))
-    if not rows:
-        return [[None, None]]
-    return answer((len(rows) // 2, 2), rows)
+    return answer((max(1, len(rows) // 2), 2), rows or [None, None])
 
 
 def week_columns() -> list[tuple[str, str]]:
