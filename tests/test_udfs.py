@@ -18,6 +18,7 @@ from xlwings_harness import MISSING, UTC, ComRange, Harness, TimeType
 
 from followup_xl import messages, rules, schema
 from followup_xl.calendar import WEEKEND_CODES, get_calendar, holidays_in_year, parse_weekend
+from followup_xl.dates import date_to_serial
 from followup_xl.weekly import weekly_from_table
 
 CALENDAR = ["country", "subdivision", "holidays", "weekend"]
@@ -330,12 +331,27 @@ COUNTRY = st.sampled_from(["US", "GB", "DE", "IL", "FR", "JP"])
 
 
 @settings(max_examples=60, **QUIET)
+def as_cell(day, form):
+    """A date as a cell may hold it: a date cell, a date-time, a serial number, ISO text."""
+    if day is None or form == "date":
+        return day
+    if form == "datetime":
+        return dt.datetime.combine(day, dt.time(14, 30))
+    if form == "serial":
+        return float(date_to_serial(day)) + 0.25
+    return day.isoformat()
+
+
 @given(bases=st.lists(st.one_of(DAY, st.none()), min_size=1, max_size=25),
+       forms=st.lists(st.sampled_from(["date", "datetime", "serial", "text"]), min_size=25,
+                      max_size=25),
        cadence=st.integers(1, 90), max_days=st.integers(0, 30), country=COUNTRY,
        weekend=WEEKEND, extra=st.lists(DAY, max_size=6))
-def test_next_matches_engine_and_oracle(xl, bases, cadence, max_days, country, weekend, extra):
+def test_next_matches_engine_and_oracle(xl, bases, forms, cadence, max_days, country, weekend,
+                                        extra):
     closures = ComRange([[x] for x in extra] + [[None]])
-    got = flat(xl.call("FOLLOWUP_NEXT", column(bases), float(cadence), float(max_days), country,
+    cells = [as_cell(b, f) for b, f in zip(bases, forms)]
+    got = flat(xl.call("FOLLOWUP_NEXT", column(cells), float(cadence), float(max_days), country,
                        MISSING, closures, MISSING if weekend is None else weekend))
     mask = parse_weekend(weekend, country)
     off = _days_off(country, extra, range(2019, 2033))
