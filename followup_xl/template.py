@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment

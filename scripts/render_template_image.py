@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from followup_xl import schema  # noqa: E402
-from followup_xl.template import FIRST_ROW, build_workbook  # noqa: E402
-from libreoffice import convert  # noqa: E402  (tests/libreoffice.py: forced recalculation)
+from libreoffice import convert  # tests/libreoffice.py: LibreOffice with forced recalculation
+
+from followup_xl import schema
+from followup_xl.template import FIRST_ROW, build_workbook
 
 DEFAULT_AS_OF = dt.date(2026, 12, 2)  # a Wednesday: every state shows
 DEFAULT_OUT = ROOT / "docs" / "images" / "template_sample.png"

@@ -69,7 +69,7 @@ def convert(paths: list[Path] | Path, outdir: Path, fmt: str = "xlsx", *,
         cmd = [exe, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
                "--norestore", "--nolockcheck", "--calc", "--convert-to", fmt,
                "--outdir", str(outdir), *[str(p) for p in paths]]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False,
                               stdin=subprocess.DEVNULL)
     stem_ext = fmt.split(":")[0]
     out = [outdir / f"{p.stem}.{stem_ext}" for p in paths]

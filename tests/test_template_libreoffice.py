@@ -24,15 +24,22 @@ from typing import Any
 import numpy as np
 import openpyxl
 import pytest
+from libreoffice import recalc, require_libreoffice
 
 from followup_xl import schema
 from followup_xl.calendar import get_calendar
 from followup_xl.rules import evaluate_many, evaluate_row
 from followup_xl.schema import Settings
-from followup_xl.template import (FIRST_ROW, LAST_ROW, SAMPLE_SETTINGS, build_workbook, letter,
-                                  sample_day, sample_rows, write_template)
-
-from libreoffice import recalc, require_libreoffice
+from followup_xl.template import (
+    FIRST_ROW,
+    LAST_ROW,
+    SAMPLE_SETTINGS,
+    build_workbook,
+    letter,
+    sample_day,
+    sample_rows,
+    write_template,
+)
 
 ROWS_PER_CASE = 300
 COMPUTED = ("next_contact", "followup_state", "days_overdue")
@@ -204,7 +211,7 @@ def expected_rows(case: Case) -> list[tuple | None]:
 def expected_many(case: Case) -> list[tuple | None]:
     """The same through the vectorised rules.evaluate_many."""
     rows = [r for r in case.rows if r]
-    col = lambda k: [r.get(k) for r in rows]  # noqa: E731
+    col = lambda k: [r.get(k) for r in rows]
     df = evaluate_many(last_contact=col("last_contact"), interview_date=col("interview_date"),
                        status=col("status"), cadence=col("cadence"), followups_sent=col("followups_sent"),
                        settings=case.settings(), calendar=case.calendar(), as_of=case.day)
@@ -252,6 +259,13 @@ def mismatches(case: Case, got: list, want: list) -> list[str]:
 
 # --------------------------------------------------------------------------- tests
 
+# Cells a person should not type but may paste (validation does not stop a paste).
+BAD_ROWS = [
+    {"company": "Text date", "last_contact": "soon", "status": "Waiting"},
+    {"company": "Text cadence", "interview_date": dt.date(2026, 11, 2), "cadence": "weekly"},
+    {"company": "Closed anyway", "last_contact": "soon", "status": "Rejected"},
+]
+BAD_CASE = Case("bad_cells", "US", None, dt.date(2026, 11, 25), rows=BAD_ROWS)
 SAMPLES = {"sample_us_ca": ("US", "CA", dt.date(2026, 12, 2)), "sample_il": ("IL", None, dt.date(2027, 3, 1))}
 
 
@@ -261,7 +275,7 @@ def native_results(tmp_path_factory) -> dict[str, tuple[list, Path]]:
     by LibreOffice in one run: name -> (computed cells per row, recalculated file)."""
     require_libreoffice()
     src = tmp_path_factory.mktemp("filled")
-    cases = [*CASES, XLWINGS_CASE]
+    cases = [*CASES, XLWINGS_CASE, BAD_CASE]
     paths = [fill_template(case, "native", src / f"{case.name}.xlsx") for case in cases]
     for name, (country, subdivision, as_of) in SAMPLES.items():
         paths.append(write_template(src / f"{name}.xlsx", country=country, subdivision=subdivision,
@@ -310,6 +324,18 @@ def test_native_blank_rows_stay_empty_down_to_the_last_formula_row(native_result
     values = sheet_values(native_results[case.name][1], LAST_ROW)
     for r in range(FIRST_ROW + ROWS_PER_CASE, LAST_ROW + 1):
         assert all(values[k][r] in (None, "") for k in COMPUTED), r
+
+
+def test_native_cells_that_cannot_be_used_say_check_this_row(native_results):
+    """A pasted text date or cadence: the error shows in Next contact and the state asks to
+    check the row (the weekly job reports the cell as a problem); a closed row stays Closed."""
+    from followup_xl.template import CHECK_ROW
+
+    got = native_results[BAD_CASE.name][0]
+    assert got[0] == ("#VALUE!", CHECK_ROW, 0)
+    assert got[1] == ("#VALUE!", CHECK_ROW, 0)
+    assert got[2] == (None, schema.CLOSED, 0)
+    assert got[3:] == [None, None]
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
