@@ -50,6 +50,7 @@ LAST_ROW = FIRST_ROW + ROWS - 1
 HOLIDAY_YEARS_BEFORE, HOLIDAY_YEARS_AFTER = 1, 2  # last year .. two years ahead
 HOLIDAY_BLANK_ROWS = 200  # room for the user's own closures inside the Holidays name
 SETTINGS_FIRST_ROW = 4  # first setting's row on the Settings sheet
+SETTINGS_HELP_WIDTH, HOW_TO_WIDTH = 90, 100  # the explanation columns (characters)
 XLWINGS_CONF_SHEET = "xlwings.conf"
 UDF_MODULE = "followup_xl.udfs"
 SAMPLE_SETTINGS = {"MaxFollowups": 5}  # so that the sample shows "Limit reached"
@@ -378,10 +379,22 @@ def _tracker_sheet(wb: Workbook, engine: str, weekend_default: str, rows: list[d
     _tracker_validation(ws)
     _tracker_formatting(ws, last_col)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
+    _print_fit_width(ws, landscape=True)
+
+
+def _print_fit_width(ws, landscape: bool = False) -> None:
+    """Print the sheet one page wide (as many pages tall as needed)."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _fit_height(ws, row: int, text: str, width: float) -> None:
+    """A row tall enough for wrapped text (Excel does not grow rows written by a program)."""
+    lines = max(1, -(-len(text) // max(1, int(width * 0.95))))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines + 2
 
 
 def _comment(text: str) -> Comment:
@@ -439,11 +452,13 @@ def _settings_sheet(wb: Workbook, values: dict[str, Any], years: tuple[int, int]
     for i, setting in enumerate(schema.SETTINGS):
         r = SETTINGS_FIRST_ROW + i
         ws.cell(r, 1, setting.name).font = Font(bold=True)
+        ws.cell(r, 1).alignment = Alignment(vertical="top")
         value = ws.cell(r, 2)
         _text(value, values.get(setting.name))
         value.fill = PatternFill("solid", fgColor="FFF9E5")
         value.alignment = Alignment(horizontal="left", vertical="top")
         ws.cell(r, 3, setting.help).alignment = WRAP_TOP
+        _fit_height(ws, r, setting.help, SETTINGS_HELP_WIDTH)
         for j in (1, 2, 3):
             ws.cell(r, j).border = BORDER
         ref = f"{quote_sheetname(schema.SETTINGS_SHEET)}!${'B'}${r}"
@@ -451,13 +466,17 @@ def _settings_sheet(wb: Workbook, values: dict[str, Any], years: tuple[int, int]
         _setting_rule(ws, setting.name, f"B{r}", value)
     r = SETTINGS_FIRST_ROW + len(schema.SETTINGS) + 1
     ws.cell(r, 1, "Holidays").font = Font(bold=True)
-    ws.cell(r, 3, f"The Holidays sheet lists the public holidays of {place} for {years[0]}-{years[1]} "
+    note = (f"The Holidays sheet lists the public holidays of {place} for {years[0]}-{years[1]} "
             "(from the holidays package) and has room for your own closures. If you change Country, "
-            "replace that list (followup-xl holidays prints it), or make a new template.").alignment = WRAP_TOP
+            "replace that list (followup-xl holidays prints it), or make a new template.")
+    ws.cell(r, 3, note).alignment = WRAP_TOP
+    ws.cell(r, 1).alignment = WRAP_TOP
+    _fit_height(ws, r, note, SETTINGS_HELP_WIDTH)
     ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 90
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = SETTINGS_HELP_WIDTH
     ws.freeze_panes = f"A{SETTINGS_FIRST_ROW}"
+    _print_fit_width(ws, landscape=True)
 
 
 def _setting_rule(ws, name: str, ref: str, cell) -> None:
@@ -503,6 +522,7 @@ def _holidays_sheet(wb: Workbook, cal: WorkCalendar, years: tuple[int, int], pla
             ws.cell(r, 1).fill = closures
             ws.cell(r, 2).fill = closures
     _date_rule(ws, f"A2:A{last}", "Holiday date")
+    _print_fit_width(ws)
     ws.column_dimensions["A"].width = 17
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 3
@@ -538,7 +558,7 @@ def _how_to_sheet(wb: Workbook, engine: str) -> None:
     ws = wb.create_sheet(schema.HOW_TO_SHEET)
     ws.sheet_properties.tabColor = "BF9000"
     ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["B"].width = HOW_TO_WIDTH
     lines: list[tuple[str, str, str]] = [("title", "How to use this tracker", "")]
     lines += [("head", "The follow-up advice", "")] + [("text", "", a) for a in ADVICE]
     lines += [("head", "What to fill in (Tracker sheet, one row per application)", "")]
@@ -576,6 +596,8 @@ def _how_to_sheet(wb: Workbook, engine: str) -> None:
         cb.alignment = WRAP_TOP
         if kind == "text":
             cb.value = "- " + b
+        _fit_height(ws, r, str(cb.value or ""), HOW_TO_WIDTH)
+    _print_fit_width(ws)
 
 
 STATE_HELP = {
