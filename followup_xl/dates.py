@@ -47,12 +47,12 @@ def serial_to_date(serial: float, date1904: bool = False, *, plausible: bool = T
         raise NotADateError(f"{quote(shown)} is not a date: it is not a finite number.")
     whole = math.floor(serial)
     if date1904:
-        day = EPOCH_1904 + dt.timedelta(days=whole) if -700000 < whole < 3000000 else None
+        day = EPOCH_1904 + dt.timedelta(days=whole) if -700000 < whole <= (dt.date.max - EPOCH_1904).days else None
     elif whole == 60:
         raise NotADateError(f"{quote(shown)} is not a date: serial 60 is Excel's 29 Feb 1900, which never existed.")
     elif 0 < whole < 60:
         day = EPOCH_1900 + dt.timedelta(days=whole + 1)  # before Excel's fake leap day
-    elif 60 < whole < 3000000:
+    elif 60 < whole <= (dt.date.max - EPOCH_1900).days:  # beyond 9999-12-31 date arithmetic overflows
         day = EPOCH_1900 + dt.timedelta(days=whole)
     else:
         day = None

@@ -251,14 +251,19 @@ def test_random_settings_never_crash(values, rows, date1904):
 
 
 @FUZZ
-@given(blob=st.binary(min_size=0, max_size=2048), keep=st.integers(0, 6000))
-def test_random_bytes_and_cut_workbooks_are_refused_cleanly(blob, keep):
-    """Random bytes, and a real tracker cut anywhere or with random bytes spliced in: either
-    read (when the damage missed everything that matters) or refused with one sentence."""
+@given(blob=st.binary(min_size=0, max_size=2048), keep=st.integers(0, 6000),
+       flips=st.lists(st.tuples(st.integers(0, 6000), st.integers(1, 255)), min_size=1, max_size=8))
+def test_random_bytes_and_cut_workbooks_are_refused_cleanly(blob, keep, flips):
+    """Random bytes, and a real tracker cut anywhere, with random bytes spliced in, or with
+    bytes flipped: either read (when the damage missed everything that matters) or refused
+    with one sentence."""
     with tempfile.TemporaryDirectory() as tmp:
         good = write(Path(tmp) / "good.xlsx", ["Company", "Last contact"], [["Acme", AS_OF]], date1904=False)
         data = good.read_bytes()
-        cases = [blob, data[:keep], data[:keep] + blob + data[keep + len(blob):]]
+        flipped = bytearray(data)
+        for at, mask in flips:
+            flipped[at % len(flipped)] ^= mask
+        cases = [blob, data[:keep], data[:keep] + blob + data[keep + len(blob):], bytes(flipped)]
         for k, raw in enumerate(cases):
             path = Path(tmp) / f"case{k}.xlsx"
             path.write_bytes(raw)
@@ -293,3 +298,15 @@ def test_every_edge_date_once(tmp_path, date1904):
     check_result(result, ["Company", "Last contact", "Status"], rows, first_data_row=2, record=False)
     for item in result.items:
         assert item.last_contact == EDGE_DATES[item.row - 2]
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+@pytest.mark.parametrize("serial", [2958465, 2958466, 2999999, -693594, -700001])
+def test_serials_past_the_calendar_in_settings_are_a_warning(tmp_path, serial, date1904):
+    """Found by the fuzz: AsOf = 2958466 (one day past 9999-12-31) overflowed Python's date
+    arithmetic and refused the whole file; now it is a Settings warning like any bad AsOf."""
+    path = write(tmp_path / "s.xlsx", ["Company", "Last contact"], [["Acme", AS_OF]], date1904=date1904,
+                 settings_values={"AsOf": serial})
+    result = build_weekly([path], as_of=AS_OF)
+    assert result.total_rows == 1
+    assert any(p.column == "Settings AsOf" and p.severity == "warning" for p in result.problems)

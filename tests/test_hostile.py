@@ -345,6 +345,7 @@ def test_cli_refuses_each_hostile_file(files, key, command, tmp_path):
     args = [command, str(path)] + (["--as-of", AS_OF.isoformat(), "-o", str(tmp_path / "out.json")]
                                    if command == "weekly" else [])
     run = run_cli(*args, cwd=tmp_path)
+    print(f"{key} {command}: exit {run.code}, {run.seconds:.2f} s, peak RSS {run.maxrss_mb:.0f} MB")  # pytest -s
     assert_refused(run, path.name, *phrases)
     assert not list(tmp_path.iterdir())  # no output, not even a half-written one
 
@@ -793,3 +794,69 @@ def test_unreadable_file(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == good else real_access(p, mode, **kw))
     with pytest.raises(TrackerError, match=r"cannot be read \(permission denied\)"):
         safety.check_workbook(good)
+
+
+# --------------------------------------------------------------------------- docs/troubleshooting.md
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "troubleshooting.md"
+
+
+def _console_examples(text: str) -> list[tuple[str, list[str]]]:
+    """($ command, expected output lines) from the doc's console blocks."""
+    examples: list[tuple[str, list[str]]] = []
+    for block in text.split("```console\n")[1:]:
+        for line in block.split("\n```")[0].splitlines():
+            if line.startswith("$ "):
+                examples.append((line[2:], []))
+            elif examples:
+                examples[-1][1].append(line)
+    return examples
+
+
+def test_troubleshooting_examples(tmp_path, monkeypatch):
+    """The doc's Python examples (doctest), then its console examples in the same folder."""
+    import doctest
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testfile(str(DOC), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 20 and result.failed == 0
+    examples = _console_examples(DOC.read_text(encoding="utf-8"))
+    assert len(examples) >= 4
+    for command, expected in examples:
+        argv = shlex.split(command)
+        assert argv[0] == "followup-xl"
+        run = run_cli(*argv[1:], cwd=tmp_path)
+        assert run.lines == expected, command
+        assert run.code == (1 if expected[0].startswith("Error:") else 0), command
+
+
+def _message_fragments() -> list[tuple[str, str]]:
+    """(module, longest literal piece) of each message raised as TrackerError/FollowupError or
+    reported as a file-level Problem, in the modules a batch user meets."""
+    import ast
+
+    found = []
+    for module in ("safety", "tracker", "weekly", "export"):
+        path = DOC.parent.parent / "followup_xl" / f"{module}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and \
+                    getattr(node.exc.func, "id", "") in ("TrackerError", "FollowupError") and node.exc.args:
+                arg = node.exc.args[0]
+                parts = [v.value for v in getattr(arg, "values", [arg]) if isinstance(v, ast.Constant)
+                         and isinstance(v.value, str)]
+                if parts:
+                    piece = max((p.strip(" :;,.()") for p in parts), key=len)
+                    if len(piece) >= 12:
+                        found.append((module, piece))
+    return found
+
+
+def test_troubleshooting_lists_every_refusal():
+    """Each refusal the batch can print (its longest fixed wording) is in the doc."""
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    fragments = _message_fragments()
+    assert len(fragments) >= 25
+    missing = [(m, f) for m, f in fragments if " ".join(f.split()) not in text]
+    assert not missing, missing
