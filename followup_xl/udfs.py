@@ -53,6 +53,7 @@ SERIAL_ZERO = dt.date(1899, 12, 30)  # serial 0: an empty cell reached through a
 _ORD_ZERO = SERIAL_ZERO.toordinal()
 _ORD_1970 = dt.date(1970, 1, 1).toordinal()
 _MAX_WORKDAYS = 1_000_000  # WORKDAY.INTL days beyond this leave the calendar
+_MAX_COUNT = 1_000_000  # follow-ups sent / allowed
 _DEFAULT = {s.name: s.default for s in schema.SETTINGS}
 
 
@@ -429,8 +430,9 @@ def _whole(value: Any, validate: Callable[[Any, str], int], what: str,
 
 def whole_count(value: Any, what: str) -> int:
     """A whole number, 0 or more (follow-up counts and limits)."""
-    if not float(value).is_integer() or value < 0:
-        raise UsageError(f"{what} {quote(value)} is not valid: use a whole number, 0 or more.")
+    if not float(value).is_integer() or not 0 <= value <= _MAX_COUNT:
+        raise UsageError(f"{what} {quote(value)} is not valid: use a whole number from 0 to "
+                         f"{_MAX_COUNT:,}.")
     return int(value)
 
 
@@ -439,7 +441,10 @@ def _cadence(v: Any) -> int | None:
 
 
 def _max_days(v: Any) -> int | None:
-    return _whole(v, lambda x, _what: validate_max_days(x), "Max days", _DEFAULT["MaxDays"])
+    # Any window past a few weeks acts the same (a working day always comes within a week
+    # or a holiday season), so huge values are capped rather than overflowing int64.
+    return _whole(v, lambda x, _what: min(validate_max_days(x), 36_500), "Max days",
+                  _DEFAULT["MaxDays"])
 
 
 def _workdays(v: Any) -> int | None:
