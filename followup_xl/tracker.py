@@ -738,22 +738,17 @@ def find_tracker_sheet(book, names: Sequence[str], tracker: str) -> tuple[str, l
 
 
 def _safety_check(path: Path) -> None:
-    try:
-        from . import safety
-    except ImportError:  # pragma: no cover - the hardening module is optional during development
-        return
-    safety.check_workbook(path)
+    """Refuse broken, encrypted, oversized or hostile files before any parsing (safety.py)."""
+    from .safety import check_workbook
+
+    check_workbook(path)
 
 
 def read_tracker(path: str | Path) -> TrackerData:
     """Read one tracker workbook; raises TrackerError (one sentence) when it cannot be used."""
     path = Path(path)
     name = path.name
-    if not path.exists():
-        raise TrackerError(f"{path} does not exist: check the path.")
-    if path.is_dir():
-        raise TrackerError(f"{path} is a folder, not a tracker workbook.")
-    _safety_check(path)
+    _safety_check(path)  # also: missing, a folder, unreadable
     try:
         return _read(path, name)
     except FollowupError:
