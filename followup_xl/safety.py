@@ -15,6 +15,7 @@ The limits below are documented in docs/troubleshooting.md ("Limits").
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import stat
 import struct
@@ -37,6 +38,10 @@ MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB declared for all parts together
 MAX_RATIO = 200  # uncompressed:compressed of one part (deflate's ceiling is about 1032)
 RATIO_FLOOR = 16 << 20  # the ratio matters only for parts larger than 16 MiB
 MAX_SMALL_PART = 32 << 20  # parts read whole here (workbook.xml)
+MAX_CELLS = 10_000_000  # rows x columns a sheet spans: python-calamine allocates the whole grid
+# (measured: a sheet spanning 10 million cells takes the reader about 520 MB; a 100,000-row
+# tracker of 15 columns spans 1.5 million)
+MAX_TAG = 16 << 20  # bytes of one XML tag or text run in a sheet (Excel's cells hold 32,767 characters)
 PROLOG_SCAN = 64 << 10  # bytes of each XML part searched for a DOCTYPE before its root element
 OLE_SCAN = 512 << 10  # bytes of an OLE2 file searched for stream names
 CHUNK = 1 << 20
@@ -111,7 +116,11 @@ def check_workbook(path: str | os.PathLike[str]) -> None:
             for info in infos:
                 if info.filename.lower().endswith(XML_SUFFIXES):
                     _check_prolog(zf, info, shown)
-            names = _sheet_names(zf, shown)
+            sheets = _sheets(zf, shown)
+            names = [name for name, _ in sheets]
+            for name, part in sheets:
+                if part is not None:
+                    _check_span(zf, zf.getinfo(part), name, shown)
     if not has_tracker_sheet(names):
         listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
         raise TrackerError(f"{shown} has no {schema.TRACKER_SHEET} sheet (its sheets: {listed}): "
@@ -301,9 +310,28 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> Non
         raise TrackerError(f"{shown} contains an XML document type declaration (in {info.filename}), "
                            f"which Excel never writes and which can hide an entity bomb: "
                            f"it was not opened; {_RESAVE}.")
+    if root is not None and _SST.match(data, root.start()):
+        _check_shared_strings(data, root.start(), info, shown)
     if root is None and len(data) >= PROLOG_SCAN:
         raise TrackerError(f"{shown} has an XML part ({info.filename}) with no content in its first "
                            f"{PROLOG_SCAN // 1024} KB, which Excel never writes: it may be hostile; {_RESAVE}.")
+
+
+_SST = re.compile(rb"<(?:[\w.-]+:)?sst[\s>/]")
+_UNIQUE = re.compile(rb"""\suniqueCount\s*=\s*["']\s*([0-9]+)""")
+
+
+def _check_shared_strings(data: bytes, at: int, info: zipfile.ZipInfo, shown: str) -> None:
+    """python-calamine reserves room for uniqueCount strings up front: 4 billion of them in a
+    100-byte part would make it abort. Each string takes at least 5 bytes (<si/>)."""
+    end = data.find(b">", at)
+    head = data[at:end] if end >= 0 else data[at:]
+    m = _UNIQUE.search(head)
+    if (end < 0 and m is None) or (m and int(m.group(1)) > info.file_size // 5 + 1024):
+        claimed = f"{int(m.group(1)):,}" if m else "an unreadable number of"
+        raise TrackerError(f"{shown} has a table of texts that claims {claimed} entries in "
+                           f"{_mb(info.file_size) if info.file_size >= 1 << 20 else f'{info.file_size:,} bytes'}, "
+                           f"which is impossible: it may be hostile, so it was not opened; {_RESAVE}.")
 
 
 def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, shown: str) -> bytes:
@@ -315,27 +343,161 @@ def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, shown: st
         raise TrackerError(_damaged(shown)) from None
 
 
-def _sheet_names(zf: zipfile.ZipFile, shown: str) -> list[str]:
-    """The sheet names xl/workbook.xml lists, parsed with defusedxml (no DTD, no entities)."""
+def _parse_xml(zf: zipfile.ZipFile, name: str, shown: str, what: str):
+    """A small part parsed with defusedxml (no DTD, no entities), or a clear refusal."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
-    info = zf.getinfo(WORKBOOK_PART)
+    info = zf.getinfo(name)
     if info.file_size > MAX_SMALL_PART:
-        raise TrackerError(f"{shown} has a workbook part of {_mb(info.file_size)}, far more than any "
+        raise TrackerError(f"{shown} has a {what} of {_mb(info.file_size)}, far more than any "
                            f"workbook's: it may be hostile, so it was not opened; {_RESAVE}.")
     data = _read_head(zf, info, MAX_SMALL_PART + 1, shown)
     try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise TrackerError(f"{shown} contains an XML document type declaration in its workbook part, "
+        raise TrackerError(f"{shown} contains an XML document type declaration in its {what}, "
                            f"which Excel never writes: it was not opened; {_RESAVE}.") from None
     except Exception:  # ParseError, ValueError, UnicodeError, ...
-        raise TrackerError(f"{shown} is damaged (its list of sheets cannot be read): {_RESAVE}.") from None
-    names = [el.get("name", "") for el in root.iter() if el.tag.rpartition("}")[2] == "sheet"]
-    if not names:
+        raise TrackerError(f"{shown} is damaged (its {what} cannot be read): {_RESAVE}.") from None
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _sheets(zf: zipfile.ZipFile, shown: str) -> list[tuple[str, str | None]]:
+    """(sheet name, zip member of its XML or None) for each sheet xl/workbook.xml lists."""
+    root = _parse_xml(zf, WORKBOOK_PART, shown, "workbook part")
+    targets: dict[str, str] = {}
+    if "xl/_rels/workbook.xml.rels" in zf.NameToInfo:
+        for rel in _parse_xml(zf, "xl/_rels/workbook.xml.rels", shown, "relationships part").iter():
+            if _local(rel.tag) == "Relationship" and rel.get("Id"):
+                targets[rel.get("Id")] = rel.get("Target", "")
+    sheets = []
+    for el in root.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+        sheets.append((el.get("name", ""), _member(zf, targets.get(rid or "", ""))))
+    if not sheets:
         raise TrackerError(f"{shown} is damaged (it lists no sheets): {_RESAVE}.")
-    return names
+    return sheets
+
+
+def _member(zf: zipfile.ZipFile, target: str) -> str | None:
+    """The zip member a relationship target names (relative to xl/, or absolute)."""
+    if not target:
+        return None
+    for candidate in (target.lstrip("/"), posixpath.join("xl", target)):
+        name = posixpath.normpath(candidate).lstrip("/")
+        if name in zf.NameToInfo:
+            return name
+    return None
+
+
+# --------------------------------------------------------------------------- the grid a sheet spans
+# python-calamine builds a sheet as one rectangular grid, from its first to its last cell:
+# a single cell at XFD1048576 makes it allocate 17 billion cells (550 GB) and abort the
+# process. The sheet XML is streamed once (never held whole) to find how far cells reach.
+
+# r="AA1"... (column 27 or beyond) or r="A100000"... (row 100,000 or beyond)
+_FAR_CELL = re.compile(rb'r="(?:[A-Z]{2,3}[0-9]+|[A-Z][0-9]{6,})"')
+_SPLIT_REF = re.compile(rb'([A-Z]+)([0-9]+)')
+_TAG_REST = re.compile(rb'(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*(/?)>')
+_ODD_CELL = re.compile(rb'<c(?:[>\t\n\r]| (?!r="))')  # a cell tag whose first attribute is not r=
+_PREFIXED_CELL = re.compile(rb':c[\s>/]')
+_TOKEN = re.compile(rb'<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*)\s*(/?)>')
+_R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Za-z]*)([0-9]*)["\']')
+FAST_ROWS, FAST_COLUMNS = 99_999, 26  # what a sheet without far candidates can reach at most
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
+    """The part's XML in chunks that end just before a '<', so no tag is ever split (a tag
+    cannot contain '<'); an unbroken run longer than MAX_TAG is refused."""
+    carry = b""
+    try:
+        with zf.open(info) as member:
+            while True:
+                data = member.read(CHUNK * 8)
+                if not data:
+                    break
+                data = carry + data
+                cut = data.rfind(b"<")
+                if cut <= 0:
+                    if len(data) > MAX_TAG:
+                        raise TrackerError(f"{shown} has a sheet with a single text or tag of more than "
+                                           f"{MAX_TAG >> 20} MB, which Excel never writes: it may be hostile; {_RESAVE}.")
+                    carry = data
+                    continue
+                carry = data[cut:]
+                yield data[:cut]
+    except TrackerError:
+        raise
+    except Exception:  # BadZipFile (a bad CRC, a size that lied), zlib.error, ...
+        raise TrackerError(_damaged(shown)) from None
+    if carry:
+        yield carry
+
+
+def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str) -> None:
+    """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns)."""
+    rows, cols, odd = FAST_ROWS, FAST_COLUMNS, False
+    for chunk in _sheet_chunks(zf, info, shown):
+        odd = odd or _ODD_CELL.search(chunk) is not None or _PREFIXED_CELL.search(chunk) is not None
+        for m in _FAR_CELL.finditer(chunk):
+            rest = _TAG_REST.match(chunk, m.end())
+            if rest and not rest.group(1):  # an attribute of a start tag, not text or <c .../>
+                ref = _SPLIT_REF.search(m.group())
+                rows, cols = max(rows, int(ref.group(2))), max(cols, _column_number(ref.group(1)))
+    if odd or rows * cols > MAX_CELLS:
+        # cells without r="A1", prefixed tags, or far cells: follow python-calamine's own walk
+        rows, cols = _walk_span(zf, info, shown)
+    if rows * cols > MAX_CELLS:
+        raise TrackerError(f"{shown} has cells as far as row {rows:,} and column {_column_name(cols)} on "
+                           f"its sheet {sheet!r} ({rows * cols / 1e6:,.0f} million cells to read), far more "
+                           f"than any tracker: delete the rows and columns beyond your data (Ctrl+End shows "
+                           f"the last cell) and save it.")
+
+
+def _walk_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> tuple[int, int]:
+    """The exact extent python-calamine would give the sheet: a <row>/<c> start tag with r
+    sets the position, one without r continues from the last; self-closing tags are ignored."""
+    row = col = max_row = max_col = 0
+    for chunk in _sheet_chunks(zf, info, shown):
+        for close, name, attrs, empty in _TOKEN.findall(chunk):
+            if empty:
+                continue
+            ref = _R_ATTR.search(attrs)
+            if name == b"row":
+                if close:
+                    row, col = row + 1, 0
+                elif ref and ref.group(2):
+                    row = int(ref.group(2)) - 1
+            elif not close:
+                if ref and ref.group(2):
+                    r, c = int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1
+                    col = c
+                else:
+                    r, c = row, col
+                max_row, max_col = max(max_row, r + 1), max(max_col, c + 1)
+                col += 1
+    return max_row, max_col
+
+
+def _column_name(n: int) -> str:
+    letters = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters or "A"
 
 
 __all__ = ["check_workbook", "ensure_defusedxml", "has_tracker_sheet", "MAX_MEMBERS",

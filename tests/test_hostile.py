@@ -273,6 +273,34 @@ def ole2(path: Path, streams: list[str], filler_sectors: int = 0) -> Path:
     return path
 
 
+def add_cells(src: Path, dst: Path, xml: bytes) -> Path:
+    """The tracker with rows/cells (raw XML) appended to its sheet."""
+    return rewrite_part(src, dst, "xl/worksheets/sheet1.xml", lambda d: d.replace(b"</sheetData>", xml + b"</sheetData>"))
+
+
+def far_cell(src: Path, dst: Path) -> Path:
+    """One number in the last cell Excel has, XFD1048576: a 5 KB file whose grid is 17 billion
+    cells (python-calamine would allocate 550 GB and abort the whole process)."""
+    return add_cells(src, dst, b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+
+
+def huge_unique_count(src: Path, dst: Path, count: int = 4_000_000_000) -> Path:
+    """A shared-strings table claiming 4 billion entries: python-calamine reserves room for
+    them up front (96 GB) and aborts."""
+    rel = (b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'sharedStrings" Target="sharedStrings.xml" Id="rId99" /></Relationships>')
+    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
+    return rewrite(src, dst, {
+        "xl/worksheets/sheet1.xml": lambda d: d.replace(
+            b'<c r="A2" t="inlineStr"><is><t>Acme</t></is></c>', b'<c r="A2" t="s"><v>0</v></c>'),
+        "xl/_rels/workbook.xml.rels": lambda d: d.replace(b"</Relationships>", rel),
+        "[Content_Types].xml": lambda d: d.replace(b"</Types>", override),
+        "xl/sharedStrings.xml": lambda d: f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="{count}">'.encode()
+        + b"<si><t>Acme</t></si></sst>",
+    })
+
+
 ENCRYPTED_STREAMS = ["Root Entry", "EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"]
 XLS_STREAMS = ["Root Entry", "Workbook", "\x05SummaryInformation", "\x05DocumentSummaryInformation"]
 
@@ -310,6 +338,8 @@ def files(tmp_path_factory) -> dict[str, tuple[Path, tuple[str, ...]]]:
     add("encrypted_far", ole2(d / "secret_big.xlsx", ENCRYPTED_STREAMS, filler_sectors=2048), "encrypted")
     add("old_xls", ole2(d / "old.xlsx", XLS_STREAMS), "old .xls", "save it as .xlsx")
     add("old_doc", ole2(d / "letter.xlsx", ["Root Entry", "WordDocument"]), "not an Excel workbook")
+    add("far_cell", far_cell(good, d / "far.xlsx"), "row 1,048,576 and column XFD", "Ctrl+End")
+    add("shared_strings_count", huge_unique_count(good, d / "count.xlsx"), "4,000,000,000 entries", "impossible")
     wb = openpyxl.Workbook()
     wb.active.title = "Applications"
     wb.save(d / "no_tracker.xlsx")
@@ -321,6 +351,7 @@ def files(tmp_path_factory) -> dict[str, tuple[Path, tuple[str, ...]]]:
 
 
 HOSTILE = ["laughs_sheet", "laughs_strings", "laughs_workbook", "sheet_bomb", "many_parts", "lying_size",
+           "far_cell", "shared_strings_count",
            "truncated", "renamed_csv", "renamed_binary", "empty", "encrypted", "encrypted_far", "old_xls",
            "old_doc", "no_tracker", "plain_zip"]
 
@@ -458,7 +489,8 @@ def test_parsers_stop_at_a_lying_declared_size(files):
     see costs nothing. Here the lie is plausible (the stream is 1:100 over its claim)."""
     good = files["truncated"][0].with_name("good.xlsx")
     path = lying_size(good, good.with_name("subtle_liar.xlsx"), declared=64 << 20, inflates_to=1 << 30)
-    safety.check_workbook(path)  # the directory looks sane: 64 MB at ratio ~60
+    with pytest.raises(TrackerError, match="damaged or incomplete|single text or tag"):
+        safety.check_workbook(path)  # the directory looks sane (64 MB at ratio ~60); streaming does not
     with zipfile.ZipFile(path) as zf, pytest.raises(zipfile.BadZipFile):
         with zf.open("xl/worksheets/sheet1.xml") as member:
             while member.read(16 << 20):
@@ -860,3 +892,77 @@ def test_troubleshooting_lists_every_refusal():
     assert len(fragments) >= 25
     missing = [(m, f) for m, f in fragments if " ".join(f.split()) not in text]
     assert not missing, missing
+
+
+# --------------------------------------------------------------------------- how far a sheet's cells reach
+
+CHILD_READ = """
+import sys
+from python_calamine import CalamineWorkbook
+rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name("Tracker").to_python()
+print(len(rows), max(len(r) for r in rows))
+"""
+
+
+@pytest.mark.parametrize("xml, rows, cols", [
+    (b'<row r="3"><c r="XFD3"><v>1</v></c></row>', 3, 16384),  # a note far right: small grid
+    (b'<row r="9"><c r="XFD1048576" s="1"/></row>', 3, 5),  # formatted but empty: not read
+    (b'<row r="9"><c r="F9" t="inlineStr"><is><t>r="XFD1048576"</t></is></c></row>', 9, 6),  # text
+    (b'<row r="200000"><c r="E200000"><v>1</v></c></row>', 200000, 5),  # a stray value far down
+    (b"<row><c><v>1</v></c><c><v>2</v></c></row>", 4, 5),  # cells without r (positions follow)
+])
+def test_sheets_that_read_fine_pass(tmp_path, xml, rows, cols):
+    """Legitimate odd sheets pass, and python-calamine reads them to the grid the check expects."""
+    path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "odd.xlsx", xml)
+    safety.check_workbook(path)
+    run = run_python(CHILD_READ, str(path))
+    assert run.out.split() == [str(rows), str(cols)], run.out + run.err
+
+
+@pytest.mark.parametrize("xml", [
+    b'<row r="1048576"><c r="A1048576"><v>1</v><v>2</v></c><c r="O1048576"><v>1</v></c></row>',
+    b'<row r="1048576"><c><v>1</v></c></row>' + b"<row>" + b"<c><v>1</v></c>" * 40 + b"</row>",  # no r: walk
+    b'<row r="700000"><c s="1" r="Z700000"><v>1</v></c></row>',  # r not the first attribute
+    b'<row r="700000"><c foo=">" r="Z700000"><v>1</v></c></row>',  # a ">" inside an attribute
+    b'<row r="700000"><c r="Z700000" foo="/>"><v>1</v></c></row>',  # "/>" inside an attribute
+    b'<x:row xmlns:x="' + MAIN_NS.encode() + b'" r="9"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+    b"<row>" + b"<c><v>1</v></c>" * 20000 + b"</row>" + b'<row r="1000"><c><v>1</v></c></row>',
+])
+def test_sheets_spanning_too_many_cells_are_refused(tmp_path, xml):
+    """However the far cell is written, the grid the reader would build is measured."""
+    path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "wide.xlsx", xml)
+    start = time.perf_counter()
+    with pytest.raises(TrackerError, match="million cells to read"):
+        safety.check_workbook(path)
+    assert time.perf_counter() - start < 2
+
+
+def test_the_limit_is_the_grid_not_the_file(tmp_path, monkeypatch):
+    """Just at the limit passes, one row more is refused (MAX_CELLS lowered to keep it quick)."""
+    monkeypatch.setattr(safety, "MAX_CELLS", 200_000 * 26)
+    good = good_tracker(tmp_path / "good.xlsx")
+    fits = add_cells(good, tmp_path / "fits.xlsx", b'<row r="200000"><c r="Z200000"><v>1</v></c></row>')
+    over = add_cells(good, tmp_path / "over.xlsx", b'<row r="200001"><c r="Z200001"><v>1</v></c></row>')
+    safety.check_workbook(fits)
+    with pytest.raises(TrackerError, match="row 200,001 and column Z"):
+        safety.check_workbook(over)
+
+
+def test_a_text_longer_than_any_cell_is_refused(tmp_path, monkeypatch):
+    """The sheet is streamed in chunks cut before a '<'; a run without one that outgrows
+    MAX_TAG is refused instead of being held (limits lowered to keep the file small)."""
+    monkeypatch.setattr(safety, "MAX_TAG", 1 << 20)
+    monkeypatch.setattr(safety, "CHUNK", 32 << 10)
+    path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "long.xlsx",
+                     b'<row r="9"><c r="A9" t="inlineStr"><is><t>' + b"A" * (3 << 20) + b"</t></is></c></row>")
+    with pytest.raises(TrackerError, match="single text or tag"):
+        safety.check_workbook(path)
+
+
+def test_shared_strings_count_must_fit_the_part(tmp_path):
+    good = good_tracker(tmp_path / "good.xlsx")
+    fine = huge_unique_count(good, tmp_path / "fine.xlsx", count=1)
+    safety.check_workbook(fine)
+    assert run_python(CHILD_READ, str(fine)).out.split() == ["3", "5"]
+    with pytest.raises(TrackerError, match="impossible"):
+        safety.check_workbook(huge_unique_count(good, tmp_path / "bad.xlsx", count=10_000_000))
