@@ -8,9 +8,11 @@ on Windows an exception puts a traceback into the cell. Messages start with #DAT
 
 Speed (see benchmarks/udfs.py): range arguments arrive raw, as COM hands them over (a
 scalar, or a tuple of row tuples; date cells as date-times, numbers as floats, empty cells
-as None) and are read in one pass. The answer goes back raw too, after xlwings' own write
-conversion (dates -> Excel dates) has run once per distinct value: a column of 10,000
-dates holds a few hundred distinct ones.
+as None). A column of dates and blanks is read in C (date.toordinal per cell), a column
+of serials with numpy; other mixes cell by cell. The answer goes back raw too: xlwings'
+own write conversion (dates -> Excel dates) runs once per distinct date and is remembered
+by day number, and the rows of a one-column answer are one list per distinct value (a
+column of 10,000 dates holds a few hundred distinct ones).
 
 Outside Excel (plain Python) the functions answer lists of rows of Python values.
 """
@@ -23,7 +25,7 @@ import gc
 import os
 from collections.abc import Callable
 from functools import lru_cache, wraps
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import xlwings as xw
@@ -104,15 +106,29 @@ def cell_safe(fn: Callable[..., list]) -> Callable[..., list]:
 
 # --------------------------------------------------------------------------- reading cells
 
-class Cells(NamedTuple):
-    """A cell or range argument: its shape (rows, columns) and its cells row by row."""
+class Cells:
+    """A cell or range argument: its shape (rows, columns) and its cells row by row (flat).
 
-    shape: tuple[int, int]
-    flat: list
+    A one-column range keeps the rows COM handed over (`column`) and makes the flat list
+    only when asked: to_days reads a date column straight from them."""
+
+    __slots__ = ("_flat", "column", "shape")
+
+    def __init__(self, shape: tuple[int, int], flat: list | None = None,
+                 column: tuple | list | None = None):
+        self.shape = shape
+        self._flat = flat
+        self.column = column
+
+    @property
+    def flat(self) -> list:
+        if self._flat is None:
+            self._flat = [row[0] for row in self.column]
+        return self._flat
 
     @property
     def size(self) -> int:
-        return len(self.flat)
+        return len(self.column) if self._flat is None else len(self._flat)
 
     def rows(self) -> list[list]:
         cols = self.shape[1]
@@ -124,10 +140,16 @@ def grid(value: Any) -> Cells:
     if isinstance(value, (list, tuple)) and value:
         if isinstance(value[0], (list, tuple)):
             cols = len(value[0])
-            flat = [row[0] for row in value] if cols == 1 else [v for row in value for v in row]
-            return Cells((len(value), cols), flat)
+            if cols == 1:
+                return Cells((len(value), 1), column=value)
+            return Cells((len(value), cols), [v for row in value for v in row])
         return Cells((1, len(value)), list(value))  # a 1-D list: one row
     return Cells((1, 1), [None if isinstance(value, (list, tuple)) else value])
+
+
+def stretched(g: Cells, shape: tuple[int, int]) -> Cells | list:
+    """The cells for to_days: g itself when it has the answer's shape, else spread."""
+    return g if g.shape == shape else spread(g, shape)
 
 
 def shape_of(*grids: Cells) -> tuple[int, int]:
@@ -199,26 +221,66 @@ def cell_number(value: Any, what: str) -> float | None:
         raise UsageError(f"{what} {quote(value)} is not a number.") from None
 
 
-def to_days(values: list, date_order: str) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-    """A flat column of cells as datetime64[D]: (days, ok mask, {index: message}).
+def to_days(cells: Cells | list, date_order: str
+            ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+    """Cells (or a flat list of them) as datetime64[D]: (days, ok mask, {index: message}).
 
-    Date cells are read in one pass; the rest (numbers, text, blanks) one by one.
+    Speed (see benchmarks/udfs.py): a column of date cells and blanks, what a date column
+    hands over, is read in C (one date.toordinal per cell, blanks standing in as day 1);
+    a column of number serials and blanks is read with numpy. Any other mix is read cell
+    by cell. Cells these passes cannot settle (blanks, serial 0, day 1, a serial before
+    March 1900, text, ...) then go through cell_date one by one.
     """
-    n = len(values)
-    ords = np.fromiter((v.toordinal() if isinstance(v, dt.date) else 0 for v in values),
-                       dtype=np.int64, count=n)
+    column = cells.column if isinstance(cells, Cells) else None
+    values = None if column is not None else cells.flat if isinstance(cells, Cells) else cells
+    try:
+        stand_ins = ([row[0] or _DAY_ONE for row in column] if column is not None
+                     else [v or _DAY_ONE for v in values])
+        ords = np.fromiter(map(_TO_ORDINAL, stand_ins), dtype=np.int64, count=len(stand_ins))
+        check = (ords <= 1) | (ords == _ORD_ZERO)  # blank (or pandas' NaT), serial 0
+    except (TypeError, ValueError):  # a number, text, an error code, ... among the cells
+        values = cells.flat if column is not None else values
+        if set(map(type, values)) <= {float, _NONE}:
+            ords, check = _serial_ordinals(values)
+        else:
+            ords = np.fromiter((v.toordinal() if isinstance(v, dt.date) else 0 for v in values),
+                               dtype=np.int64, count=len(values))
+            check = (ords == 0) | (ords == _ORD_ZERO)
+    suspect = np.flatnonzero(check)
+    ords[suspect] = 0
     errors: dict[int, str] = {}
-    for i in np.flatnonzero((ords == 0) | (ords == _ORD_ZERO)):
+    cell = values.__getitem__ if values is not None else (lambda i: column[i][0])
+    for i in [i for i in suspect.tolist() if cell(i) is not None]:
         try:
-            day = cell_date(values[i], date_order)
+            day = cell_date(cell(i), date_order)
         except (FollowupError, PassThrough) as exc:
-            errors[int(i)] = message(exc)
-            day = None
-        ords[i] = 0 if day is None else day.toordinal()
+            errors[i] = message(exc)
+            continue
+        if day is not None:
+            ords[i] = day.toordinal()
     ok = ords != 0
-    days = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    days[ok] = (ords[ok] - _ORD_1970).astype("datetime64[D]")
+    days = (ords - _ORD_1970).astype("datetime64[D]")
+    days[~ok] = np.datetime64("NaT")
     return days, ok, errors
+
+
+_NONE = type(None)
+_TO_ORDINAL = dt.date.toordinal
+_DAY_ONE = dt.date(1, 1, 1)  # ordinal 1: stands in for a blank (falsy) cell
+_MAX_SERIAL = (dt.date.max - SERIAL_ZERO).days  # 9999-12-31
+
+
+def _serial_ordinals(values: list) -> tuple[np.ndarray, np.ndarray]:
+    """Float serials and None: (ordinals, the cells to check one by one).
+
+    Serials from 1 March 1900 (61) to 9999-12-31 are dates as they are; the rest (blanks,
+    0, Excel's days before its fake 29 Feb 1900, out of range, NaN) are left to cell_date."""
+    whole = np.floor(np.array(values, dtype=float))  # None -> NaN
+    with np.errstate(invalid="ignore"):
+        good = (whole > 60) & (whole <= _MAX_SERIAL)
+    ords = np.zeros(len(values), dtype=np.int64)
+    ords[good] = whole[good].astype(np.int64) + _ORD_ZERO
+    return ords, ~good
 
 
 def map_cells(values: list, fn: Callable[[Any], Any]) -> tuple[list, dict[int, str]]:
@@ -245,6 +307,11 @@ def numbers(g: Cells, fn: Callable[[Any], int | None], shape: tuple[int, int]
             ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     """fn (cell -> whole number, None = blank) over the cells, computed before they are
     stretched to the answer's shape: (int64 values, blank mask, {index: message}), flat."""
+    n = shape[0] * shape[1]
+    if g.shape == (1, 1) and n > 1:  # one cell for the whole range
+        ints, blank, errors = numbers(g, fn, (1, 1))
+        return (np.full(n, ints[0]), np.full(n, blank[0]),
+                dict.fromkeys(range(n), errors[0]) if errors else {})
     values, errors = map_cells(g.flat, fn)
     blank = np.array([v is None for v in values], dtype=bool)
     ints = np.array([0 if v is None else v for v in values], dtype=np.int64)
@@ -253,6 +320,8 @@ def numbers(g: Cells, fn: Callable[[Any], int | None], shape: tuple[int, int]
         texts = [errors.get(i) for i in range(g.size)]
         texts = spread(Cells(g.shape, texts), shape)
         errors = {i: t for i, t in enumerate(texts) if t is not None}
+    if g.shape == shape:
+        return ints, blank, errors
     return (np.broadcast_to(ints.reshape(g.shape), shape).ravel(),
             np.broadcast_to(blank.reshape(g.shape), shape).ravel(), errors)
 
@@ -308,7 +377,7 @@ def answer(shape: tuple[int, int], values: list) -> list[list]:
     index: dict[tuple, int] = {}
     codes = np.fromiter((index.setdefault((type(v), v), len(index)) for v in values),
                         dtype=np.int64, count=len(values))
-    return _assemble(shape, codes, [k[1] for k in index])
+    return _assemble(shape, codes, for_excel([k[1] for k in index]))
 
 
 def answer_days(shape: tuple[int, int], days: np.ndarray, ok: np.ndarray,
@@ -320,7 +389,27 @@ def answer_days(shape: tuple[int, int], days: np.ndarray, ok: np.ndarray,
     messages = list(errors.values())
     for k, i in enumerate(errors):
         codes[i] = distinct.shape[0] + 1 + k
-    return _assemble(shape, codes, distinct.tolist() + [None] + messages)
+    return _assemble(shape, codes, excel_days(distinct) + for_excel([None, *messages]))
+
+
+_EXCEL_DAYS: dict[int, Any] = {}  # day number (since 1970) -> its COM form, across calls
+
+
+def excel_days(days: np.ndarray) -> list:
+    """Distinct dates (datetime64[D]) as COM takes them, like for_excel but remembered by
+    day number: a recalculation looks up a few hundred ints instead of date objects."""
+    if not in_excel():
+        return days.tolist()
+    keys = days.astype(np.int64).tolist()
+    got = list(map(_EXCEL_DAYS.get, keys))
+    if None in got:
+        todo = [k for k, v in zip(keys, got) if v is None]
+        if len(_EXCEL_DAYS) + len(todo) > _EXCEL_VALUES_MAX:
+            _EXCEL_DAYS.clear()
+        stamps = np.array(todo, dtype=np.int64).astype("datetime64[D]").tolist()
+        _EXCEL_DAYS.update(zip(todo, for_excel(stamps)))
+        got = list(map(_EXCEL_DAYS.__getitem__, keys))
+    return got
 
 
 def distinct_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -340,8 +429,14 @@ def distinct_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _assemble(shape: tuple[int, int], codes: np.ndarray, distinct: list) -> list[list]:
+    """Rows of cells: distinct[codes], shaped. Under Excel, the rows of a one-column answer
+    are shared one-cell lists, one per distinct value (built afresh on every call): COM
+    only reads them, and a 10,000-row column then costs one list, not 10,000."""
+    if shape[1] == 1 and in_excel():
+        rows = np.fromiter(map(list, zip(distinct)), dtype=object, count=len(distinct))
+        return rows[codes].tolist()
     converted = np.empty(len(distinct), dtype=object)
-    converted[:] = for_excel(distinct)
+    converted[:] = distinct
     return converted[codes].reshape(shape).tolist()
 
 
@@ -485,13 +580,13 @@ def FOLLOWUP_NEXT(base: Any, cadence_days: Any = None, max_days: Any = None, cou
     cal, order = calendar_for(country, subdivision, holidays, weekend)
     b, c, m = grid(base), grid(cadence_days), grid(max_days)
     shape = shape_of(b, c, m)
-    days, ok, errors = to_days(spread(b, shape), order)
+    days, ok, errors = to_days(stretched(b, shape), order)
     cadence, _, c_err = numbers(c, _cadence, shape)
     window, _, m_err = numbers(m, _max_days, shape)
     _merge(ok, errors, {**m_err, **c_err})
-    out = np.full(days.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
-    if ok.any():
-        out[ok] = next_contact_many(days[ok], cadence[ok], window[ok], cal)
+    # The engine takes the whole column (blanks are NaT, NaT in gives NaT out); cells
+    # answering a message are computed too and then left out by answer_days.
+    out = next_contact_many(days, cadence, window, cal) if ok.any() else days
     return answer_days(shape, out, ok, errors)
 
 
@@ -501,7 +596,7 @@ def _state_inputs(next_contact: Any, status: Any, as_of: Any, *more: Any):
     a = one_date(as_of, "As of", order) or dt.date.today()
     grids = [grid(next_contact), grid(status), *(grid(x) for x in more)]
     shape = shape_of(*grids)
-    days, ok, errors = to_days(spread(grids[0], shape), order)
+    days, ok, errors = to_days(stretched(grids[0], shape), order)
     nexts = [d if k else None for d, k in zip(days.tolist(), ok.tolist())]
     statuses = spread(grids[1], shape)
     for i, v in enumerate(statuses):  # an error in Status is passed through
@@ -578,7 +673,7 @@ def FOLLOWUP_WORKDAY(start_date: Any, days: Any, country: Any = None, subdivisio
     cal, order = calendar_for(country, subdivision, holidays, weekend)
     s, n = grid(start_date), grid(days)
     shape = shape_of(s, n)
-    start, ok, errors = to_days(spread(s, shape), order)
+    start, ok, errors = to_days(stretched(s, shape), order)
     counts, blank, c_err = numbers(n, _workdays, shape)
     _merge(ok, errors, c_err, blank)
     out = np.full(start.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
@@ -601,8 +696,8 @@ def FOLLOWUP_NETWORKDAYS(start_date: Any, end_date: Any, country: Any = None,
     cal, order = calendar_for(country, subdivision, holidays, weekend)
     s, e = grid(start_date), grid(end_date)
     shape = shape_of(s, e)
-    start, ok, errors = to_days(spread(s, shape), order)
-    end, e_ok, e_err = to_days(spread(e, shape), order)
+    start, ok, errors = to_days(stretched(s, shape), order)
+    end, e_ok, e_err = to_days(stretched(e, shape), order)
     _merge(ok, errors, e_err, ~e_ok & ~np.isin(np.arange(e_ok.shape[0]), list(e_err)))
     counts = np.zeros(start.shape[0], dtype=np.int64)
     if ok.any():
@@ -623,7 +718,7 @@ def FOLLOWUP_IS_WORKDAY(date_value: Any, country: Any = None, subdivision: Any =
     holiday."""
     cal, order = calendar_for(country, subdivision, holidays, weekend)
     g = grid(date_value)
-    days, ok, errors = to_days(g.flat, order)
+    days, ok, errors = to_days(g, order)
     flags = cal.is_workday_many(days).tolist()
     out = [errors.get(i, flag if k else None)
            for i, (flag, k) in enumerate(zip(flags, ok.tolist()))]

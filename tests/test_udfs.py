@@ -10,11 +10,12 @@ import re
 import sys
 
 import holidays as holidays_lib
+import numpy as np
 import pytest
 from conftest import d
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from xlwings_harness import MISSING, UTC, ComRange, Harness, TimeType
+from xlwings_harness import MISSING, UTC, ComRange, Harness, TimeType, from_com
 
 from followup_xl import messages, rules, schema
 from followup_xl.calendar import WEEKEND_CODES, get_calendar, holidays_in_year, parse_weekend
@@ -471,3 +472,88 @@ def test_docs_examples_are_the_functions_answers(monkeypatch):
     doc = Path(__file__).resolve().parents[1] / "docs" / "excel-functions.md"
     result = doctest.testfile(str(doc), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 20 and result.failed == 0
+
+
+# ------------------------------------------------------------------ fast paths (benchmarks/udfs.py)
+
+EDGE_SERIALS = st.sampled_from([0.0, -0.0, 0.5, 1.0, 59.0, 59.9, 60.0, 60.5, 61.0, 61.99, -1.0,
+                                2958465.0, 2958465.5, 2958466.0, 1e300])
+SERIAL_COLUMN = st.lists(st.one_of(st.none(), EDGE_SERIALS,
+                                   st.floats(allow_nan=True, allow_infinity=True),
+                                   st.floats(-5, 100), st.integers(-5, 3_000_000).map(float)),
+                         min_size=1, max_size=30)
+ANY_CELL = st.one_of(
+    st.none(), st.just(""), st.just(" "), st.just(0.0), st.just(-0.0), st.booleans(),
+    st.text(max_size=8), st.sampled_from([NA, "#N/A"]), EDGE_SERIALS,
+    st.floats(allow_nan=True, allow_infinity=True), st.floats(-5, 100),
+    st.integers(-10, 3_000_000).map(float), st.integers(-5, 70),
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    st.datetimes(dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)),
+    st.sampled_from([dt.datetime(1899, 12, 30), dt.datetime(1899, 12, 30, 9, 15),
+                     dt.date(1899, 12, 30), dt.date(1, 1, 1)]),
+)
+DATE_COLUMN = st.lists(st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+                                 st.sampled_from([dt.datetime(1899, 12, 30, 9, 15),
+                                                  dt.datetime(1899, 12, 30), dt.date(1, 1, 1)])),
+                       min_size=1, max_size=30)
+
+
+@settings(max_examples=200, **QUIET)
+@given(cells=st.one_of(DATE_COLUMN, SERIAL_COLUMN, st.lists(ANY_CELL, min_size=1, max_size=30)),
+       com=st.booleans())
+def test_reading_a_column_matches_reading_each_cell(xl, cells, com):
+    """to_days' vectorised passes (date cells and blanks, serials and blanks) and its
+    fallback give each cell what cell_date gives that cell alone, message included."""
+    udfs = xl.module
+    values = [TimeType(v.year, v.month, v.day, getattr(v, "hour", 0), getattr(v, "minute", 0),
+                       tzinfo=UTC) if com and isinstance(v, dt.date) else v for v in cells]
+    arg = udfs.grid(tuple((v,) for v in values)) if com else values
+    days, ok, errors = udfs.to_days(arg, "MDY")
+    assert days.shape == ok.shape == (len(values),)
+    for i, v in enumerate(values):
+        try:
+            want = udfs.cell_date(v, "MDY")
+        except (udfs.FollowupError, udfs.PassThrough) as exc:
+            assert errors.get(i) == udfs.message(exc) and not ok[i], (v, errors.get(i))
+            continue
+        assert i not in errors, (v, errors[i])
+        if want is None:
+            assert not ok[i] and np.isnat(days[i]), v
+        else:
+            assert ok[i] and days[i].item() == want, (v, days[i])
+
+
+def test_a_column_of_serials_answers_like_a_column_of_date_cells(xl):
+    days = [d("2026-11-20") + dt.timedelta(days=k) for k in range(0, 400, 7)] + [None]
+    serials = [None if x is None else float(date_to_serial(x)) for x in days]
+    assert xl.call("FOLLOWUP_NEXT", column(serials)) == xl.call("FOLLOWUP_NEXT", column(days))
+
+
+def test_column_answer_rows_are_not_shared_across_calls_or_with_python_callers(xl, monkeypatch):
+    """Under Excel a one-column answer's rows are one list per distinct value, made afresh
+    on each call: changing an answer does not change the next one."""
+    bases = column([d("2026-11-20"), d("2026-11-20"), None, d("2026-11-27")])
+    want = [[rules.next_contact_date(b, 7, 10, get_calendar("US")) if b else None]
+            for b in [d("2026-11-20"), d("2026-11-20"), None, d("2026-11-27")]]
+    first = xl.call_raw("FOLLOWUP_NEXT", bases)
+    assert first[0] is first[1]  # the same date, one row list
+    first[0][0] = "changed"
+    again = xl.call_raw("FOLLOWUP_NEXT", bases)
+    assert all(a is not b for a in again for b in first)
+    assert [[from_com(v) for v in row] for row in again] == want
+
+    import xlwings
+
+    monkeypatch.setattr(xlwings.engines, "engines", [e for e in xlwings.engines if e.name != "excel"])
+    plain = xl.module.FOLLOWUP_NEXT(tuple((b,) for b in flat(want)))
+    assert plain[0] is not plain[1] and plain[0] == plain[1]
+
+
+def test_one_cell_cadence_over_a_range_and_its_message(xl):
+    bases = column([d("2026-11-20"), None, d("2026-11-23")])
+    got = flat(xl.call("FOLLOWUP_NEXT", bases, 3.0))
+    cal = get_calendar("US")
+    assert got == [rules.next_contact_date(d("2026-11-20"), 3, 10, cal), None,
+                   rules.next_contact_date(d("2026-11-23"), 3, 10, cal)]
+    bad = flat(xl.call("FOLLOWUP_NEXT", bases, "weekly"))
+    assert bad[1] is None and bad[0] == bad[2] and bad[0].startswith("#VALUE? Cadence 'weekly'")
