@@ -14,6 +14,7 @@ The limits below are documented in docs/troubleshooting.md ("Limits").
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import re
@@ -85,6 +86,26 @@ def ensure_defusedxml() -> None:
 
 
 _DEFUSED_CHECKED = False
+
+
+@contextlib.contextmanager
+def native_errors_silenced():
+    """While reading, send what native code writes to stderr (python-calamine's Rust panic
+    message and backtrace) to nowhere: the panic still arrives as an exception, which the
+    reader turns into one sentence. Python's own sys.stderr is flushed first and restored."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real fd 2 (embedded): nothing to silence
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 # --------------------------------------------------------------------------- the check
@@ -401,10 +422,15 @@ def _member(zf: zipfile.ZipFile, target: str) -> str | None:
 # a single cell at XFD1048576 makes it allocate 17 billion cells (550 GB) and abort the
 # process. The sheet XML is streamed once (never held whole) to find how far cells reach.
 
-# r="AA1"... (column 27 or beyond) or r="A100000"... (row 100,000 or beyond)
-_FAR_CELL = re.compile(rb'r="(?:[A-Z]{2,3}[0-9]+|[A-Z][0-9]{6,})"')
-_SPLIT_REF = re.compile(rb'([A-Z]+)([0-9]+)')
+# r="AA1"... (column 27 or beyond) or r="A100000"... (row 100,000 or beyond); python-calamine
+# also takes lower case and more than three letters (r="zzzz9" is column 475,254)
+_FAR_CELL = re.compile(rb'r="(?:[A-Za-z]{2,}[0-9]+|[A-Za-z][0-9]{6,})"')
+_SPLIT_REF = re.compile(rb'([A-Za-z]+)([0-9]+)')
 _TAG_REST = re.compile(rb'(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*(/?)>')
+# python-calamine panics (a Rust abort turned into an exception) on a date or time cell at
+# or below serial -1.0675e11; no tracker holds a number anywhere near that.
+_NEGATIVE = re.compile(rb'<(?:[\w.-]+:)?v>\s*(-[^<]{1,40})<')
+MIN_NUMBER = -1e11
 _ODD_CELL = re.compile(rb'<c(?:[>\t\n\r]| (?!r="))')  # a cell tag whose first attribute is not r=
 _PREFIXED_CELL = re.compile(rb':c[\s>/]')
 _TOKEN = re.compile(rb'<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*)\s*(/?)>')
@@ -452,6 +478,8 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
     rows, cols, odd = FAST_ROWS, FAST_COLUMNS, False
     for chunk in _sheet_chunks(zf, info, shown):
         odd = odd or _ODD_CELL.search(chunk) is not None or _PREFIXED_CELL.search(chunk) is not None
+        for m in _NEGATIVE.finditer(chunk):
+            _check_number(chunk, m, sheet, shown)
         for m in _FAR_CELL.finditer(chunk):
             rest = _TAG_REST.match(chunk, m.end())
             if rest and not rest.group(1):  # an attribute of a start tag, not text or <c .../>
@@ -465,6 +493,21 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
                            f"its sheet {sheet!r} ({rows * cols / 1e6:,.0f} million cells to read), far more "
                            f"than any tracker: delete the rows and columns beyond your data (Ctrl+End shows "
                            f"the last cell) and save it.")
+
+
+def _check_number(chunk: bytes, m: re.Match, sheet: str, shown: str) -> None:
+    try:
+        value = float(m.group(1).strip())
+    except ValueError:
+        return
+    if value > MIN_NUMBER:
+        return
+    start = max(chunk.rfind(b"<c ", 0, m.start()), chunk.rfind(b"<c\t", 0, m.start()))
+    ref = _R_ATTR.search(chunk, start, m.start()) if start >= 0 else None
+    where = f"cell {(ref.group(1) + ref.group(2)).decode()}" if ref and ref.group(2) else "a cell"
+    raise TrackerError(f"{shown} has the number {m.group(1).strip().decode('ascii', 'replace')} in {where} "
+                       f"of its sheet {sheet!r}, which cannot be read as a date or a number: correct or "
+                       f"clear the cell and save it.")
 
 
 def _walk_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> tuple[int, int]:
@@ -500,5 +543,5 @@ def _column_name(n: int) -> str:
     return letters or "A"
 
 
-__all__ = ["check_workbook", "ensure_defusedxml", "has_tracker_sheet", "MAX_MEMBERS",
+__all__ = ["check_workbook", "ensure_defusedxml", "has_tracker_sheet", "native_errors_silenced", "MAX_MEMBERS",
            "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO"]

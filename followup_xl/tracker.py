@@ -749,13 +749,21 @@ def read_tracker(path: str | Path) -> TrackerData:
     path = Path(path)
     name = path.name
     _safety_check(path)  # also: missing, a folder, unreadable
+    from .safety import native_errors_silenced
+
     try:
-        return _read(path, name)
+        with native_errors_silenced():  # a Rust panic prints to fd 2; it is reported below
+            return _read(path, name)
     except FollowupError:
         raise
     except (zipfile.BadZipFile, KeyError) as exc:
         raise TrackerError(f"{name} is not a readable Excel workbook (.xlsx): {_short(exc)}.") from None
     except Exception as exc:  # python-calamine / XML errors: the file is broken
+        raise TrackerError(f"{name} could not be read as an Excel workbook ({_short(exc)}): "
+                           "open it in Excel and save it again as .xlsx.") from None
+    except BaseException as exc:  # a Rust panic in python-calamine (pyo3's PanicException)
+        if type(exc).__name__ != "PanicException":
+            raise
         raise TrackerError(f"{name} could not be read as an Excel workbook ({_short(exc)}): "
                            "open it in Excel and save it again as .xlsx.") from None
 

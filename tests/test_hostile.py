@@ -340,6 +340,8 @@ def files(tmp_path_factory) -> dict[str, tuple[Path, tuple[str, ...]]]:
     add("old_doc", ole2(d / "letter.xlsx", ["Root Entry", "WordDocument"]), "not an Excel workbook")
     add("far_cell", far_cell(good, d / "far.xlsx"), "row 1,048,576 and column XFD", "Ctrl+End")
     add("shared_strings_count", huge_unique_count(good, d / "count.xlsx"), "4,000,000,000 entries", "impossible")
+    add("negative_date", add_cells(good, d / "negative.xlsx", b'<row r="9"><c r="D9" s="1"><v>-1e308</v></c></row>'),
+        "cell D9", "cannot be read as a date")
     wb = openpyxl.Workbook()
     wb.active.title = "Applications"
     wb.save(d / "no_tracker.xlsx")
@@ -351,7 +353,7 @@ def files(tmp_path_factory) -> dict[str, tuple[Path, tuple[str, ...]]]:
 
 
 HOSTILE = ["laughs_sheet", "laughs_strings", "laughs_workbook", "sheet_bomb", "many_parts", "lying_size",
-           "far_cell", "shared_strings_count",
+           "far_cell", "shared_strings_count", "negative_date",
            "truncated", "renamed_csv", "renamed_binary", "empty", "encrypted", "encrypted_far", "old_xls",
            "old_doc", "no_tracker", "plain_zip"]
 
@@ -966,3 +968,26 @@ def test_shared_strings_count_must_fit_the_part(tmp_path):
     assert run_python(CHILD_READ, str(fine)).out.split() == ["3", "5"]
     with pytest.raises(TrackerError, match="impossible"):
         safety.check_workbook(huge_unique_count(good, tmp_path / "bad.xlsx", count=10_000_000))
+
+
+def test_a_rust_panic_in_the_reader_is_one_sentence(files, tmp_path):
+    """Were a cell to make python-calamine panic anyway (here: the date cell at -1e308 with
+    the check switched off), the reader reports one sentence: the panic's message and
+    backtrace, which Rust writes straight to stderr, are silenced while reading."""
+    path, _ = files["negative_date"]
+    code = ("import sys\nimport followup_xl.safety as s\ns.check_workbook = lambda p: None\n"
+            "from followup_xl.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+    proc = subprocess.run([sys.executable, "-c", code, "check", str(path)], capture_output=True, text=True,
+                          env={**os.environ, "RUST_BACKTRACE": "1"})
+    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+    assert proc.returncode == 1 and len(lines) == 1, proc.stdout + proc.stderr
+    assert "could not be read" in lines[0] and "panicked" not in proc.stderr
+
+
+def test_silencing_restores_stderr(capfd):
+    import os as _os
+
+    with safety.native_errors_silenced():
+        _os.write(2, b"hidden\n")
+    _os.write(2, b"shown\n")
+    assert capfd.readouterr().err == "shown\n"
