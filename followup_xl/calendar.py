@@ -10,7 +10,6 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, Iterable
 
-import holidays as holidays_lib
 import numpy as np
 
 from .dates import coerce_date
@@ -29,16 +28,36 @@ HOLIDAY_YEARS = (1900, 2200)
 _DAY = np.timedelta64(1, "D")
 
 
+def _holidays_lib():
+    """The holidays package, imported on first use (the package is slow to import, and a
+    command that needs no calendar should not pay for it)."""
+    import holidays
+
+    return holidays
+
+
 def _canonical_subdivision(country: str, subdivision: str | None) -> str | None:
     """The package's own spelling of a subdivision, matched case-insensitively ('Zone A', 'Flemish')."""
     if subdivision:
-        for known in holidays_lib.list_supported_countries().get(country, ()):
+        for known in _subdivisions(country):
             if known.casefold() == subdivision.casefold():
                 return known
     return subdivision
 
 
+@lru_cache(maxsize=None)
+def _subdivisions(country: str) -> tuple[str, ...]:
+    """The country's subdivision codes (what list_supported_countries gives for it, without
+    loading every country: that takes 40 ms)."""
+    try:
+        entity = _holidays_lib().country_holidays(country)
+    except NotImplementedError:
+        return ()
+    return tuple(type(entity).subdivisions)
+
+
 def _holiday_entity(country: str, subdivision: str | None, years: Iterable[int] = ()):
+    holidays_lib = _holidays_lib()
     try:
         subdivision = _canonical_subdivision(country, subdivision)
         return holidays_lib.country_holidays(country, subdiv=subdivision, years=years)

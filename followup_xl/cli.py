@@ -12,10 +12,8 @@ from typing import Optional
 import click
 
 from . import schema
-from .calendar import get_calendar, holidays_in_year
 from .dates import coerce_date
 from .errors import FollowupError, NotADateError, UsageError
-from .rules import next_contact_date, validate_cadence, validate_max_days
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -68,6 +66,9 @@ def parse_date_option(value: str, what: str, country: str | None = None) -> "dt.
 def next_cmd(date: str, cadence: int, max_days: int, country: Optional[str], subdivision: Optional[str],
              weekend: Optional[str]) -> None:
     """Print the next contact date (YYYY-MM-DD): DATE plus the cadence, on a working day."""
+    from .calendar import get_calendar
+    from .rules import next_contact_date, validate_cadence, validate_max_days
+
     if country is None:
         country, subdivision = env_country(), subdivision or env_subdivision()
     base = parse_date_option(date, "DATE", country)
@@ -84,6 +85,8 @@ def next_cmd(date: str, cadence: int, max_days: int, country: Optional[str], sub
 @click.option("--year", required=True, type=int, metavar="YYYY", help="The year, e.g. 2026.")
 def holidays_cmd(country: str, subdivision: Optional[str], year: int) -> None:
     """Print a year's public holidays, one a line: the date, a tab, its name."""
+    from .calendar import holidays_in_year
+
     if not 1900 <= year <= 2200:
         raise UsageError(f"--year {year} is out of range: use a year from 1900 to 2200.")
     for day, name in holidays_in_year(year, country, subdivision):
@@ -102,29 +105,39 @@ DEMO_TRACKER = "sample-tracker.xlsx"
 DEMO_FORMATS = ("xlsx", "html", "ics")
 
 
-def _same_file(a: "Path", b: "Path") -> bool:  # noqa: F821
+def find_inputs(paths: tuple[str, ...]):
+    """weekly.find_trackers(paths), or None when it fails (the reading step says why): looked
+    up once per command, as resolving 500 paths three times costs a tenth of a second."""
+    from .weekly import find_trackers
+
     try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
+        return find_trackers(paths)
+    except FollowupError:
+        return None
 
 
-def refuse_input_as_output(out: str, paths: tuple[str, ...]) -> None:
+def refuse_input_as_output(out: str, paths: tuple[str, ...], found=None) -> None:
     """An output path that is one of the inputs would destroy a tracker: refuse it (usage)."""
     from pathlib import Path
 
-    from .weekly import find_trackers
-
     if out == "-":
         return
+    if found is None:
+        found = find_inputs(paths)
     target = Path(out)
-    inputs = [Path(p) for p in paths]
+    inputs = [Path(p) for p in paths] + (list(found[0]) if found else [])
     try:
-        inputs += find_trackers(paths)[0]
-    except FollowupError:
-        pass  # reported when reading
+        resolved = target.resolve()
+        where = os.stat(target) if target.exists() else None
+    except OSError:
+        return  # a path that cannot be resolved is not an input
     for p in inputs:
-        if _same_file(target, p):
+        try:
+            same = p.resolve() == resolved or (
+                where is not None and p.exists() and os.path.samestat(where, os.stat(p)))
+        except OSError:
+            same = False
+        if same:
             raise UsageError(f"The output {out} is one of the input trackers: choose another "
                              "output file with -o (a tracker is only ever read).")
 
@@ -152,21 +165,20 @@ def _console(err: bool = False):
     return Console(stderr=err, highlight=False, soft_wrap=False)
 
 
-def run_weekly(paths: tuple[str, ...], *, week: str | None, as_of: str | None):
+def run_weekly(paths: tuple[str, ...], *, week: str | None, as_of: str | None, found=None):
     """Read the trackers (with a progress bar when there are many) and build the list."""
-    from .weekly import build_weekly, find_trackers
+    from .weekly import build_weekly
 
     week_of = parse_date_option(week, "--week") if week else None
     as_of_day = parse_date_option(as_of, "--as-of") if as_of else None
-    try:
-        total = len(find_trackers(paths)[0])
-    except FollowupError:
-        total = 0  # build_weekly says what is wrong
+    if found is None:
+        found = find_inputs(paths)
+    total = len(found[0]) if found else 0  # none found: build_weekly says what is wrong
     bar, update = _progress(total)
     if bar is None:
-        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day)
+        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day, found=found)
     with bar:
-        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day, progress=update)
+        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day, progress=update, found=found)
 
 
 def summary_rows(result) -> list[tuple[str, str]]:
@@ -235,10 +247,12 @@ def weekly_cmd(paths: tuple[str, ...], week: Optional[str], as_of: Optional[str]
     """This week's follow-ups across trackers (files or folders of them), as one export."""
     from . import export
 
+    found = None
     if out is not None:
         fmt = export.format_for(out, fmt)  # a bad extension is a usage error, before any work
-        refuse_input_as_output(out, paths)
-    result = run_weekly(paths, week=week, as_of=as_of)
+        found = find_inputs(paths)
+        refuse_input_as_output(out, paths, found)
+    result = run_weekly(paths, week=week, as_of=as_of, found=found)
     if out is None:
         fmt = fmt or "xlsx"
         out = export.default_name(result, fmt)

@@ -21,6 +21,8 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -191,9 +193,14 @@ def mailto(item: Item) -> str | None:
     if not EMAIL_RE.match(address):
         return None
     subj = subject(item.company, item.role)
-    body = item.message.replace("\r\n", "\n").replace("\n", "\r\n")  # RFC 6068: CRLF as %0D%0A
-    return (f"mailto:{percent_encode(address, _PCT_ADDRESS)}?subject={percent_encode(subj)}"
-            f"&body={percent_encode(body)}")
+    # RFC 6068: line breaks as CRLF, %0D%0A; line by line, as most lines of the drafts repeat
+    body = "%0D%0A".join(map(_percent_line, item.message.replace("\r\n", "\n").split("\n")))
+    return f"mailto:{percent_encode(address, _PCT_ADDRESS)}?subject={percent_encode(subj)}&body={body}"
+
+
+@lru_cache(maxsize=1024)
+def _percent_line(text: str) -> str:
+    return percent_encode(text)
 
 
 # ----------------------------------------------------------------------------- json
@@ -507,6 +514,7 @@ def _col_letter(n: int) -> str:
 
 
 _LETTERS = tuple(_col_letter(n) for n in range(1, 27))  # every sheet here has <= 26 columns
+_STYLE_ATTRS = {k: (f' s="{k}"' if k else "") for k in range(S_ERROR + 1)}
 
 
 def _xl_number(value: Any, strings: Callable[[str], int]) -> str:
@@ -555,21 +563,38 @@ class _Sheet:
 
     def add(self, values: list[Any], styles: list[int] | int = S_TEXT,
             height: float | None = None) -> int:
-        """Append a row; returns its Excel row number."""
+        """Append a row; returns its Excel row number. (Hot: 16 cells for each of thousands of
+        items, so the common cell types are written inline, the others by _xl_number.)"""
         r = len(self.rows) + 1
         if isinstance(styles, int):
             styles = [styles] * len(values)
         cells = []
         strings = self.strings
+        index = strings.index
+        texts = 0
         for letter, value, style in zip(_LETTERS, values, styles):
-            s = f' s="{style}"' if style else ""
-            if value is None or value == "":
+            s = _STYLE_ATTRS.get(style)
+            if s is None:
+                s = f' s="{style}"' if style else ""
+            kind = type(value)
+            if kind is str and value:
+                k = index.get(value)
+                if k is None:
+                    k = index[value] = len(index)
+                texts += 1
+                cells.append(f'<c r="{letter}{r}"{s} t="s"><v>{k}</v></c>')
+            elif value is None or value == "":
                 if style:
                     cells.append(f'<c r="{letter}{r}"{s}/>')
+            elif kind is int:
+                cells.append(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
+            elif kind is dt.date:
+                cells.append(f'<c r="{letter}{r}"{s}><v>{value.toordinal() - _EPOCH_1900}</v></c>')
             elif isinstance(value, str):
                 cells.append(f'<c r="{letter}{r}"{s} t="s"><v>{strings(value)}</v></c>')
             else:
                 cells.append(f'<c r="{letter}{r}"{s}{_xl_number(value, strings)}</c>')
+        strings.count += texts
         ht = f' ht="{height:g}" customHeight="1"' if height else ""
         self.rows.append(f'<row r="{r}"{ht}>{"".join(cells)}</row>')
         return r
@@ -625,7 +650,7 @@ def _xl_list_sheet(sheet: _Sheet, result: WeeklyResult) -> None:
     email_col = next(k for k, f in enumerate(FIELDS) if f.kind == "email")
     state_col = next(k for k, f in enumerate(FIELDS) if f.key == "state")
     msg_width = next(f.width for f in FIELDS if f.kind == "message")
-    keys = [f.key for f in FIELDS]
+    values_of = attrgetter(*(f.key for f in FIELDS))
     for group in groups(result):
         fill = S_GROUP_OVERDUE if group.day is None else S_GROUP
         sheet.add([group.title] + [None] * (ncols - 1), fill)
@@ -637,7 +662,7 @@ def _xl_list_sheet(sheet: _Sheet, result: WeeklyResult) -> None:
                 row_styles[email_col] = S_LINK
             if item.state == schema.OVERDUE:
                 row_styles[state_col] = S_OVERDUE
-            values = [getattr(item, k) for k in keys]
+            values = values_of(item)
             r = sheet.add(values, row_styles, _xl_message_height(item.message, msg_width))
             if row_styles[email_col] == S_LINK:
                 sheet.link(r, email_col + 1, link)

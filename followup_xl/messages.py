@@ -28,11 +28,19 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 NEUTRAL_GREETING = "Hello,"
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD_EDGES = re.compile(r"^[\W\d_]+|[^\w.]+$")
+_INITIAL = re.compile(r"[^\W\d_]\.?")
+_ROLE_NOUN = re.compile(r"\b(role|position|job|opening|post|vacancy)$", re.IGNORECASE)
+_PLACEHOLDERS = frozenset({"n/a", "na", "tbd", "unknown", "none", "hr", "recruiter"})
+
+
 def clean_text(value: Any) -> str:
     """One line of trimmed text: blanks, tabs and line breaks collapse to single spaces."""
     if value is None:
         return ""
-    return re.sub(r"\s+", " ", str(value)).strip()
+    # str.split() splits on exactly the characters the regex \s matches (Py_UNICODE_ISSPACE)
+    return " ".join(str(value).split())
 
 
 def _word_key(word: str) -> str:
@@ -53,16 +61,16 @@ def first_name(contact_name: Any) -> str:
     usable name (blank, an e-mail address, a placeholder like "?" or "n/a").
     """
     text = clean_text(contact_name)
-    if not text or "@" in text or not re.search(r"[^\W\d_]", text):
+    if not text or "@" in text or not _LETTER.search(text):
         return ""
-    if text.casefold() in {"n/a", "na", "tbd", "unknown", "none", "hr", "recruiter"}:
+    if text.casefold() in _PLACEHOLDERS:
         return ""
     if "," in text:  # "Smith, Jane" (a trailing ", Jr." is a suffix, not a first name)
         surname, _, rest = text.partition(",")
         rest_words = [w for w in rest.split() if _word_key(w) not in _SUFFIXES]
         text = " ".join(rest_words + [surname]) if rest_words else surname
     # a word is kept from its first letter to its last letter or dot ("=Jane!" -> "Jane")
-    words = [re.sub(r"^[\W\d_]+|[^\w.]+$", "", w) for w in text.split() if re.search(r"[^\W\d_]", w)]
+    words = [_WORD_EDGES.sub("", w) for w in text.split() if _LETTER.search(w)]
     titles = []
     while words and _word_key(words[0]) in _HONORIFICS and len(words) > 1:
         titles.append(words.pop(0))
@@ -73,7 +81,7 @@ def first_name(contact_name: Any) -> str:
         title = titles[-1]
         title = _nice_case(title.rstrip(".")) + ("." if title.endswith(".") else "")
         return f"{title} {_nice_case(words[0])}"
-    if len(words) > 1 and re.fullmatch(r"[^\W\d_]\.?", words[0]):  # "J. R. Smith": no first name
+    if len(words) > 1 and _INITIAL.fullmatch(words[0]):  # "J. R. Smith": no first name
         return " ".join(_nice_case(w) for w in words)
     return _nice_case(words[0])
 
@@ -91,7 +99,7 @@ def natural_date(day: dt.date) -> str:
 
 def _role_phrase(role: str) -> str:
     """ "Data Analyst" -> "the Data Analyst role"; "Analyst position" stays as typed."""
-    if re.search(r"\b(role|position|job|opening|post|vacancy)$", role, re.IGNORECASE):
+    if _ROLE_NOUN.search(role):
         return f"the {role}"
     return f"the {role} role"
 

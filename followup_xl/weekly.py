@@ -134,19 +134,16 @@ def evaluate_group(trackers: list, as_of: dt.date) -> list[tuple]:
     import numpy as np
 
     from .calendar import get_calendar
-    from .rules import evaluate_many
+    from .rules import evaluate_arrays
 
     s = trackers[0].settings
     goods = [np.flatnonzero(~t.bad) for t in trackers]
     cat = lambda get: np.concatenate([get(t)[g] for t, g in zip(trackers, goods)])  # noqa: E731
     cal = get_calendar(s.country, s.subdivision, s.weekend, s.holidays)
-    out = evaluate_many(
+    nxt, state, late = evaluate_arrays(
         last_contact=cat(lambda t: t.dates["last_contact"]), interview_date=cat(lambda t: t.dates["interview_date"]),
         status=cat(lambda t: t.status), cadence=cat(lambda t: t.numbers["cadence"]),
         followups_sent=cat(lambda t: t.numbers["followups_sent"]), settings=s, calendar=cal, as_of=as_of)
-    state = out["followup_state"].to_numpy()
-    nxt = out["next_contact"].to_numpy().astype("datetime64[D]")
-    late = out["days_overdue"].to_numpy()
     result, start = [], 0
     for g in goods:
         stop = start + len(g)
@@ -329,19 +326,21 @@ def _skip_reason(path: Path, from_folder: bool) -> str | None:
     return None
 
 
-def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress=None) -> WeeklyResult:
+def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress=None,
+                 found: tuple[list[Path], list[Problem]] | None = None) -> WeeklyResult:
     """The weekly list over tracker files and folders (SPEC: "The weekly list").
 
     A file that cannot be used becomes a Problem with row=None so a folder run goes on;
     when no input can be used at all, TrackerError (one sentence naming the file).
-    `progress(done, total, name)` is called after each file.
+    `progress(done, total, name)` is called after each file. `found`: what
+    find_trackers(paths) gave, when the caller has looked already.
     """
     from .errors import TrackerError
     from .tracker import read_tracker
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files, problems = find_trackers(paths)
+    files, problems = (list(found[0]), list(found[1])) if found is not None else find_trackers(paths)
     trackers = []
     failures: list[TrackerError] = []
     names = _display_names(files)
