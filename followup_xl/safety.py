@@ -1,15 +1,18 @@
 """Refuse broken and hostile workbooks before any parser touches them (issue: hardening).
 
-Trackers arrive by e-mail. `check_workbook` looks at a file's bytes, its zip directory and a
-few kilobytes of its XML — never extracting anything, in bounded memory, in milliseconds for
-a normal tracker — and raises `TrackerError` with one sentence (the file, what is wrong,
-what to do) for: a missing/unreadable file, an old .xls, a password-protected workbook, a
-renamed text file, a truncated archive, a zip bomb (declared size, compression ratio,
-member count, or sizes that lie), an XML document type declaration (entity tricks such as
-"billion laughs"), and a workbook without a Tracker sheet.
+Trackers arrive by e-mail. `check_workbook` looks at a file's first bytes, its zip
+directory, the first kilobytes of each XML part and streams each sheet's XML once (nothing
+extracted, memory bounded, 0.2 s for a 100,000-row tracker), and raises `TrackerError` with
+one sentence (the file, what is wrong, what to do) for: a missing or unreadable file, an old
+.xls, a password-protected workbook, a renamed text file, a truncated archive, a zip bomb
+(declared size, compression ratio, part count, sizes that lie), an XML document type
+declaration (entity tricks such as "billion laughs"), and what would crash python-calamine
+outright (a grid of billions of cells, an impossible shared-strings count, a date cell far
+below year 1), and a workbook without a Tracker sheet.
 
-`ensure_defusedxml` is the start-up check that openpyxl parses XML through defusedxml.
-The limits below are documented in docs/troubleshooting.md ("Limits").
+`ensure_defusedxml` is the start-up check that openpyxl parses XML through defusedxml;
+`native_errors_silenced` keeps a Rust panic's output off the terminal while reading.
+The limits below are explained in docs/troubleshooting.md ("Limits").
 """
 
 from __future__ import annotations
@@ -22,17 +25,17 @@ import stat
 import struct
 import sys
 import zipfile
-import zlib
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 
 from . import schema
 from .errors import FollowupError, TrackerError
 
 # --------------------------------------------------------------------------- limits
-# A 100,000-row tracker (15 columns) written by openpyxl declares about 60 MB of sheet XML
-# and compresses about 9:1 (measured, see docs/troubleshooting.md); Excel's own maximum,
-# 1,048,576 rows of the same width, would be about 0.7 GB. The limits leave that room and
-# stop zip bombs long before they could exhaust memory.
+# A 100,000-row tracker (15 columns) written by openpyxl declares 62-68 MB of sheet XML and
+# compresses about 11:1 (measured); Excel's own maximum, 1,048,576 rows of the same width,
+# would be about 0.7 GB. The limits leave that room and stop zip bombs long before they
+# could exhaust memory.
 MAX_MEMBERS = 10_000  # real trackers have 10-40 parts; a bomb may have millions
 MAX_CENTRAL_DIRECTORY = 16 << 20  # bytes of zip directory (about 100,000 entries' worth)
 MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB declared for all parts together
@@ -42,7 +45,7 @@ MAX_SMALL_PART = 32 << 20  # parts read whole here (workbook.xml)
 MAX_CELLS = 10_000_000  # rows x columns a sheet spans: python-calamine allocates the whole grid
 # (measured: a sheet spanning 10 million cells takes the reader about 520 MB; a 100,000-row
 # tracker of 15 columns spans 1.5 million)
-MAX_TAG = 16 << 20  # bytes of one XML tag or text run in a sheet (Excel's cells hold 32,767 characters)
+MAX_TAG = 16 << 20  # one XML tag or text run in a sheet (a cell holds 32,767 characters)
 PROLOG_SCAN = 64 << 10  # bytes of each XML part searched for a DOCTYPE before its root element
 OLE_SCAN = 512 << 10  # bytes of an OLE2 file searched for stream names
 CHUNK = 1 << 20
@@ -56,8 +59,9 @@ XML_SUFFIXES = (".xml", ".rels", ".vml")
 _RESAVE = "open it in Excel and save it again as .xlsx"
 
 
-def _utf16(name: str) -> bytes:
-    return name.encode("utf-16-le")
+def _stream(name: str) -> bytes:
+    """A stream's name as an OLE2 directory entry holds it: UTF-16LE, then a 0 terminator."""
+    return (name + "\0").encode("utf-16-le")
 
 
 # --------------------------------------------------------------------------- start-up check
@@ -73,16 +77,18 @@ def ensure_defusedxml() -> None:
     try:
         import defusedxml  # noqa: F401
     except ImportError:
-        raise FollowupError(f"The defusedxml package is not installed, so workbooks cannot be read safely: {fix}.") from None
+        raise FollowupError("The defusedxml package is not installed, so workbooks cannot be "
+                            f"read safely: {fix}.") from None
     loaded = sys.modules.get("openpyxl.xml")
     if loaded is None:
         safe = os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True"
     else:
         functions = sys.modules.get("openpyxl.xml.functions")
-        safe = loaded.DEFUSEDXML is True and (
-            functions is None or getattr(functions.iterparse, "__module__", "").startswith("defusedxml"))
+        parser = getattr(getattr(functions, "iterparse", None), "__module__", "") or ""
+        safe = loaded.DEFUSEDXML is True and (functions is None or parser.startswith("defusedxml"))
     if not safe:
-        raise FollowupError(f"openpyxl is not using defusedxml, so workbooks cannot be read safely: {fix}.")
+        raise FollowupError("openpyxl is not using defusedxml, so workbooks cannot be read "
+                            f"safely: {fix}.")
 
 
 _DEFUSED_CHECKED = False
@@ -166,7 +172,7 @@ def _check_file(path: str | os.PathLike[str], shown: str) -> int:
     except FileNotFoundError:
         raise TrackerError(f"{shown} was not found: check the file name and the folder.") from None
     except PermissionError:
-        raise TrackerError(f"{shown} cannot be read (permission denied): check the file's permissions.") from None
+        raise TrackerError(_denied(shown)) from None
     except OSError as exc:
         raise TrackerError(f"{shown} cannot be read ({exc.strerror or exc}): check the path.") from None
     if stat.S_ISDIR(st.st_mode):
@@ -176,8 +182,12 @@ def _check_file(path: str | os.PathLike[str], shown: str) -> int:
     if st.st_size == 0:
         raise TrackerError(f"{shown} is empty (0 bytes): ask for a new copy of the workbook.")
     if not os.access(path, os.R_OK):
-        raise TrackerError(f"{shown} cannot be read (permission denied): check the file's permissions.")
+        raise TrackerError(_denied(shown))
     return st.st_size
+
+
+def _denied(shown: str) -> str:
+    return f"{shown} cannot be read (permission denied): check the file's permissions."
 
 
 def _refuse_not_zip(fh: IO[bytes], head: bytes, shown: str) -> None:
@@ -185,11 +195,12 @@ def _refuse_not_zip(fh: IO[bytes], head: bytes, shown: str) -> None:
     if head == OLE2_MAGIC:
         fh.seek(0)
         data = fh.read(OLE_SCAN) + _ole_directory(fh)
-        if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
+        if _stream("EncryptedPackage") in data or _stream("EncryptionInfo") in data:
             raise TrackerError(f"{shown} is encrypted (password-protected): open it in Excel, "
                                f"remove the password (File > Info > Protect Workbook) and save it.")
-        if _utf16("Workbook") in data or _utf16("Book") in data:
-            raise TrackerError(f"{shown} is an old .xls workbook: open it in Excel and save it as .xlsx.")
+        if _stream("Workbook") in data or _stream("Book") in data:
+            raise TrackerError(f"{shown} is an old .xls workbook: open it in Excel and save it "
+                               "as .xlsx.")
         raise TrackerError(f"{shown} is not an Excel workbook (it is an older Office document): "
                            f"give the tracker's .xlsx file.")
     kind = "a text or CSV file" if _looks_like_text(fh) else "another kind of file"
@@ -270,9 +281,10 @@ def _check_members(infos: list[zipfile.ZipInfo], size: int, shown: str) -> None:
             raise TrackerError(f"{shown} uses a compression method Excel does not write: {_RESAVE}.")
         if info.header_offset + 30 + info.compress_size > size:
             raise TrackerError(_damaged(shown))
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise TrackerError(f"{shown} has a part that would inflate {info.file_size // max(info.compress_size, 1):,} "
-                               f"times (to {_mb(info.file_size)}), far more than a workbook does: {bomb}")
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise TrackerError(f"{shown} has a part that would inflate {ratio:,} times (to "
+                               f"{_mb(info.file_size)}), far more than a workbook does: {bomb}")
         if _size_lies(info):
             raise TrackerError(f"{shown} has a part whose declared size is impossible, which Excel never "
                                f"writes: it may be hostile, so it was not opened; {_RESAVE}.")
@@ -290,7 +302,8 @@ def _size_lies(info: zipfile.ZipInfo) -> bool:
     per 64 KiB block, so a declared size well below the compressed size is a lie."""
     if info.compress_type == zipfile.ZIP_STORED:
         return info.file_size != info.compress_size
-    return info.compress_size > info.file_size + info.file_size // 1000 + 5 * (info.file_size // 0xFFFF + 1) + 64
+    overhead = info.file_size // 1000 + 5 * (info.file_size // 0xFFFF + 1) + 64
+    return info.compress_size > info.file_size + overhead
 
 
 def _mb(n: int) -> str:
@@ -303,14 +316,17 @@ def _check_kind(zf: zipfile.ZipFile, shown: str) -> None:
     if WORKBOOK_PART in names:
         return
     if "xl/workbook.bin" in names:
-        raise TrackerError(f"{shown} is a binary workbook (.xlsb): open it in Excel and save it as .xlsx.")
+        raise TrackerError(f"{shown} is a binary workbook (.xlsb): open it in Excel and save it "
+                           "as .xlsx.")
     if "mimetype" in names and "content.xml" in names:
         raise TrackerError(f"{shown} is an OpenDocument file (.ods), not an Excel workbook: "
                            f"open it and save it as .xlsx (Excel 2007-365).")
     if "word/document.xml" in names:
-        raise TrackerError(f"{shown} is a Word document, not an Excel workbook: give the tracker's .xlsx file.")
+        raise TrackerError(f"{shown} is a Word document, not an Excel workbook: give the "
+                           "tracker's .xlsx file.")
     if any(n.startswith("ppt/") for n in names):
-        raise TrackerError(f"{shown} is a PowerPoint file, not an Excel workbook: give the tracker's .xlsx file.")
+        raise TrackerError(f"{shown} is a PowerPoint file, not an Excel workbook: give the "
+                           "tracker's .xlsx file.")
     raise TrackerError(f"{shown} is not an Excel workbook (a zip archive without a workbook inside): "
                        f"give the tracker's .xlsx file.")
 
@@ -350,8 +366,8 @@ def _check_shared_strings(data: bytes, at: int, info: zipfile.ZipInfo, shown: st
     m = _UNIQUE.search(head)
     if (end < 0 and m is None) or (m and int(m.group(1)) > info.file_size // 5 + 1024):
         claimed = f"{int(m.group(1)):,}" if m else "an unreadable number of"
-        raise TrackerError(f"{shown} has a table of texts that claims {claimed} entries in "
-                           f"{_mb(info.file_size) if info.file_size >= 1 << 20 else f'{info.file_size:,} bytes'}, "
+        size = _mb(info.file_size) if info.file_size >= 1 << 20 else f"{info.file_size:,} bytes"
+        raise TrackerError(f"{shown} has a table of texts that claims {claimed} entries in {size}, "
                            f"which is impossible: it may be hostile, so it was not opened; {_RESAVE}.")
 
 
@@ -543,5 +559,12 @@ def _column_name(n: int) -> str:
     return letters or "A"
 
 
-__all__ = ["check_workbook", "ensure_defusedxml", "has_tracker_sheet", "native_errors_silenced", "MAX_MEMBERS",
-           "MAX_TOTAL_UNCOMPRESSED", "MAX_RATIO"]
+__all__ = [
+    "MAX_MEMBERS",
+    "MAX_RATIO",
+    "MAX_TOTAL_UNCOMPRESSED",
+    "check_workbook",
+    "ensure_defusedxml",
+    "has_tracker_sheet",
+    "native_errors_silenced",
+]
