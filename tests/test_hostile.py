@@ -991,3 +991,11 @@ def test_silencing_restores_stderr(capfd):
         _os.write(2, b"hidden\n")
     _os.write(2, b"shown\n")
     assert capfd.readouterr().err == "shown\n"
+
+
+def test_refused_file_to_stdout_writes_nothing(files, tmp_path):
+    """`-o -` with a refused tracker: the sentence on stderr, nothing on stdout (a pipe
+    downstream sees an empty input, not half a list)."""
+    path, _ = files["far_cell"]
+    run = run_cli("weekly", str(path), "--as-of", AS_OF.isoformat(), "-o", "-", "--format", "json", cwd=tmp_path)
+    assert run.code == 1 and run.out == "" and len(run.err.splitlines()) == 1, run.out + run.err
