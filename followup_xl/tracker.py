@@ -35,6 +35,8 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Sequence
 
@@ -196,8 +198,11 @@ def _map_unique(col: Sequence[Any], convert) -> tuple[list, dict[int, str]]:
         any_bad = any(r for _, r in cache.values())
     else:
         table = {v: convert(v) for v in set(col)}
-        pairs = list(map(table.__getitem__, col))
         any_bad = any(r for _, r in table.values())
+        if not any_bad:  # the usual case: one lookup per cell, no pairs
+            value_of = {v: pair[0] for v, pair in table.items()}
+            return list(map(value_of.__getitem__, col)), {}
+        pairs = list(map(table.__getitem__, col))
     bad = {i: r for i, (_, r) in enumerate(pairs) if r} if any_bad else {}
     return [p[0] for p in pairs], bad
 
@@ -207,18 +212,31 @@ def _date_column(col: Sequence[Any], date1904: bool, order: str) -> tuple[np.nda
     def convert(v: Any) -> tuple[int, str | None]:
         if type(v) is dt.date or type(v) is dt.datetime:
             return v.toordinal() - _UNIX_ORDINAL, None
-        if isinstance(v, str) and v.strip() in _ERROR_SET:
-            return _NAT, f"the cell shows the error {v.strip()}: enter a date such as 2026-11-30"
-        try:
-            day = coerce_date(None if v == "" else v, date1904=date1904, date_order=order)
-        except NotADateError as exc:
-            return _NAT, str(exc)
-        except (TypeError, ValueError, OverflowError) as exc:  # pragma: no cover - defensive
-            return _NAT, f"{quote(v)} is not a date: {exc}"
-        return (_NAT if day is None else day.toordinal() - _UNIX_ORDINAL), None
+        if type(v) is str:  # text dates repeat across a folder of trackers
+            return _text_date(v, date1904, order)
+        return _cell_date(v, date1904, order)
 
     values, bad = _map_unique(col, convert)
     return np.array(values, dtype=np.int64).view("datetime64[D]"), bad
+
+
+@lru_cache(maxsize=8192)
+def _text_date(v: str, date1904: bool, order: str) -> tuple[int, str | None]:
+    return _cell_date(v, date1904, order)
+
+
+def _cell_date(v: Any, date1904: bool, order: str) -> tuple[int, str | None]:
+    """A date cell as days since 1970-01-01 (_NAT when blank), or _NAT and the reason it is
+    not a date."""
+    if isinstance(v, str) and v.strip() in _ERROR_SET:
+        return _NAT, f"the cell shows the error {v.strip()}: enter a date such as 2026-11-30"
+    try:
+        day = coerce_date(None if v == "" else v, date1904=date1904, date_order=order)
+    except NotADateError as exc:
+        return _NAT, str(exc)
+    except (TypeError, ValueError, OverflowError) as exc:  # pragma: no cover - defensive
+        return _NAT, f"{quote(v)} is not a date: {exc}"
+    return (_NAT if day is None else day.toordinal() - _UNIX_ORDINAL), None
 
 
 def _whole_number(v: Any) -> float | None:
@@ -330,7 +348,7 @@ def parse_table(values: Sequence[Sequence[Any]], *, tracker: str, settings: Sett
     row names a Company column.
     """
     settings = settings or Settings()
-    if not all(type(r) is list for r in values):
+    if set(map(type, values)) - {list}:  # tuples, ranges: rows as lists (one C-speed check)
         values = [list(r) for r in values]
     h = find_header(values)
     if h is None:
@@ -365,7 +383,7 @@ def parse_table(values: Sequence[Sequence[Any]], *, tracker: str, settings: Sett
     kept = (lambda col: [col[i] for i in keep]) if len(keep) < n else (lambda col: col)
     picked = {key: kept(columns[j]) if j in columns else
               (LazyColumn(data, keep if len(keep) < n else None, j) if key in TEXT_KEYS
-               else kept([r[j] for r in data]))
+               else kept(list(map(itemgetter(j), data))))
               for key, j in cols.items() if key not in COMPUTED_KEYS}
     return _type_rows(picked, rows, tracker=tracker, settings=settings, date1904=date1904,
                       headers={k: str(header[j]).strip() for k, j in cols.items()},
@@ -387,7 +405,7 @@ def _nonblank_rows(data: list[list[Any]], cols: dict[str, int],
         if undecided.size == 0:
             break
         if undecided.size == n:
-            columns[j] = col = [r[j] for r in data]
+            columns[j] = col = list(map(itemgetter(j), data))
             nonblank = ~_empty_mask(col)
         else:
             sub = [data[i][j] for i in undecided]
@@ -729,9 +747,16 @@ def read_holidays(book, sheet: str | None, tracker: str, date1904: bool,
 
 def find_tracker_sheet(book, names: Sequence[str], tracker: str) -> tuple[str, list[list[Any]]]:
     """The sheet named Tracker (case and surrounding spaces ignored), as the spec says."""
+    name = tracker_sheet_name(names, tracker)
+    return name, _sheet_grid(book, name)
+
+
+def tracker_sheet_name(names: Sequence[str], tracker: str) -> str:
+    """The name of the sheet named Tracker (case and surrounding spaces ignored); TrackerError
+    when there is none."""
     for name in names:
         if name.strip().casefold() == schema.TRACKER_SHEET.casefold():
-            return name, _sheet_grid(book, name)
+            return name
     listed = ", ".join(names[:5]) or "none"
     raise TrackerError(f"{tracker} has no Tracker sheet (its sheets: {listed}): name the sheet "
                        "with your applications \"Tracker\", or start from `followup-xl template`.")
@@ -776,8 +801,7 @@ def _short(exc: BaseException) -> str:
 def _read(path: Path, name: str) -> TrackerData:
     with zipfile.ZipFile(path) as zf:  # opened once for the workbook part and the error scan
         info = workbook_info(zf)
-        sheet, grid, settings, problems = _read_book(path, name, info)
-        errors = error_cells(zf, info.sheets.get(sheet, ""))
+        sheet, grid, settings, problems, errors = _read_book(path, name, info, zf)
     for (r, c), err in errors.items():
         if r < len(grid) and c < len(grid[r]):
             grid[r][c] = CellError(err)
@@ -788,8 +812,16 @@ def _read(path: Path, name: str) -> TrackerData:
     return data
 
 
-def _read_book(path: Path, name: str, info: WorkbookInfo) -> tuple[str, list[list[Any]], Settings, list[Problem]]:
-    """The Tracker sheet's cells, the settings (with the Holidays dates) and their warnings."""
+# A Tracker sheet part larger than this is parsed by python-calamine in a worker thread (it
+# releases the GIL) while this thread scans the same part for error cells: a 100,000-row
+# sheet takes calamine ~0.6 s and the scan ~0.1 s. Small sheets are not worth a thread.
+THREAD_MIN_BYTES = 4 << 20
+
+
+def _read_book(path: Path, name: str, info: WorkbookInfo,
+               zf: zipfile.ZipFile) -> tuple[str, list[list[Any]], Settings, list[Problem], dict]:
+    """The Tracker sheet's cells, the settings (with the Holidays dates), their warnings and
+    the Tracker sheet's error cells."""
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
@@ -804,7 +836,43 @@ def _read_book(path: Path, name: str, info: WorkbookInfo) -> tuple[str, list[lis
             holidays_sheet = info.names[schema.HOLIDAYS_NAME][0]
         extra, hol_problems = read_holidays(book, holidays_sheet, name, info.date1904,
                                             settings.effective_date_order)
-        sheet, grid = find_tracker_sheet(book, names, name)
+        sheet = tracker_sheet_name(names, name)
+        member = info.sheets.get(sheet, "")
+        if _member_size(zf, member) >= THREAD_MIN_BYTES:
+            grid, errors = _parse_beside_scan(book, sheet, zf, member)
+        else:
+            grid, errors = _sheet_grid(book, sheet), error_cells(zf, member)
     finally:
         book.close()
-    return sheet, grid, replace(settings, holidays=extra), problems + hol_problems
+    return sheet, grid, replace(settings, holidays=extra), problems + hol_problems, errors
+
+
+def _member_size(zf: zipfile.ZipFile, member: str) -> int:
+    try:
+        return zf.getinfo(member).file_size if member else 0
+    except KeyError:
+        return 0
+
+
+def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str) -> tuple[list[list[Any]], dict]:
+    """python-calamine parses the sheet in a worker thread while this one scans the part for
+    error cells; an exception in the worker (a damaged part, a Rust panic) is raised here."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def parse() -> None:
+        try:
+            box["sheet"] = book.get_sheet_by_name(sheet)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the reading thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=parse, name="followup-xl-calamine", daemon=True)
+    worker.start()
+    try:
+        errors = error_cells(zf, member)
+    finally:
+        worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["sheet"].to_python(skip_empty_area=False), errors
