@@ -45,6 +45,14 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from .calendar import WorkCalendar, get_calendar, holidays_in_year, parse_weekend  # noqa: F401
     from .dates import coerce_date, date_to_serial, serial_to_date  # noqa: F401
     from .errors import CalendarError, FollowupError, NotADateError, TrackerError, UsageError  # noqa: F401
-    from .rules import (Outcome, days_overdue, evaluate_many, evaluate_row, followup_state,  # noqa: F401
-                        next_contact_date, next_contact_many, week_bounds)
+    from .rules import (  # noqa: F401
+        Outcome,
+        days_overdue,
+        evaluate_many,
+        evaluate_row,
+        followup_state,
+        next_contact_date,
+        next_contact_many,
+        week_bounds,
+    )
     from .schema import Settings  # noqa: F401

@@ -181,15 +181,18 @@ def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[l
     from .tracker import _empty_mask, cell_text, take
 
     contact = data.text.get("contact_name")
-    no_contact = np.ones(len(good), dtype=bool) if contact is None else _empty_mask(take(contact, good))
+    sched = np.flatnonzero(scheduled)  # only scheduled rows are warned about: look at those
+    no_contact = (np.ones(len(sched), dtype=bool) if contact is None
+                  else _empty_mask(take(contact, good[sched].tolist())))
     label = data.headers.get("contact_name", "Contact name")
     warnings = [Problem(data.name, int(data.rows[good[k]]), label, None, NO_CONTACT, "warning")
-                for k in np.flatnonzero(scheduled & no_contact)]
+                for k in sched[no_contact]]
     pick = good[listed]
+    picked = pick.tolist()
 
     def texts(key: str) -> list:
         col = data.text.get(key)
-        return [None] * len(pick) if col is None else [cell_text(v) for v in take(col, pick)]
+        return [None] * len(pick) if col is None else list(map(cell_text, take(col, picked)))
 
     company, role, name = texts("company"), texts("role"), texts("contact_name")
     email, phone, decision = texts("contact_email"), texts("contact_phone"), texts("decision_expected")
