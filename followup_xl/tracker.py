@@ -801,7 +801,12 @@ def _short(exc: BaseException) -> str:
 def _read(path: Path, name: str) -> TrackerData:
     with zipfile.ZipFile(path) as zf:  # opened once for the workbook part and the error scan
         info = workbook_info(zf)
-        sheet, grid, settings, problems, errors = _read_book(path, name, info, zf)
+        try:
+            sheet, grid, settings, problems, errors = _read_book(path, name, info, zf)
+        except Exception as exc:  # python-calamine knows only the seven classic error values
+            if "Unsupported cell error value" not in str(exc):
+                raise
+            sheet, grid, settings, problems, errors = _read_book(_classic_errors(zf), name, info, zf)
     for (r, c), err in errors.items():
         if r < len(grid) and c < len(grid[r]):
             grid[r][c] = CellError(err)
@@ -824,7 +829,10 @@ def _read_book(path: Path, name: str, info: WorkbookInfo,
     the Tracker sheet's error cells."""
     from python_calamine import CalamineWorkbook
 
-    book = CalamineWorkbook.from_path(str(path))
+    if hasattr(path, "read"):  # the in-memory copy of _classic_errors
+        book = CalamineWorkbook.from_filelike(path)
+    else:
+        book = CalamineWorkbook.from_path(str(path))
     try:
         names = list(book.sheet_names)
         settings, raw, problems = read_settings(book, info, name, names)
@@ -845,6 +853,28 @@ def _read_book(path: Path, name: str, info: WorkbookInfo,
     finally:
         book.close()
     return sheet, grid, replace(settings, holidays=extra), problems + hol_problems, errors
+
+
+# Error values of Excel 365 (dynamic arrays, data types, Python in Excel) that python-calamine
+# refuses to read, failing the whole sheet; the error scan still reports them cell by cell.
+NEW_ERROR_VALUES = (b"#SPILL!", b"#CALC!", b"#GETTING_DATA", b"#FIELD!", b"#BLOCKED!", b"#UNKNOWN!",
+                    b"#BUSY!", b"#CONNECT!", b"#PYTHON!", b"#EXTERNAL!")
+_NEW_ERROR = re.compile(rb"<v>(?:" + b"|".join(re.escape(e) for e in NEW_ERROR_VALUES) + rb")</v>")
+
+
+def _classic_errors(zf: zipfile.ZipFile):
+    """An in-memory copy of the workbook where Excel 365's newer error values read #N/A."""
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name in zf.namelist():  # by name: writestr would rewrite a shared ZipInfo's offsets
+            data = zf.read(name)
+            if name.endswith(".xml") and b't="e"' in data:
+                data = _NEW_ERROR.sub(b"<v>#N/A</v>", data)
+            copy.writestr(name, data)
+    out.seek(0)
+    return out
 
 
 def _member_size(zf: zipfile.ZipFile, member: str) -> int:

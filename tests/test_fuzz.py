@@ -52,7 +52,8 @@ class Err:
     code: str
 
 
-ERROR_CODES = ("#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!")
+ERROR_CODES = ("#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
+               "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#BUSY!")  # the last: Excel 365's
 
 # Edges of the 1900 system (serial 1 = 1900-01-01, 59 = 1900-02-28, 60 = the fake 29 Feb,
 # 61 = 1900-03-01, 2958465 = 9999-12-31) and of the 1904 system (serial 0 = 1904-01-01).
@@ -341,3 +342,20 @@ def test_serials_past_the_calendar_in_settings_are_a_warning(tmp_path, serial, d
     result = build_weekly([path], as_of=AS_OF)
     assert result.total_rows == 1
     assert any(p.column == "Settings AsOf" and p.severity == "warning" for p in result.problems)
+
+
+@pytest.mark.parametrize("code", ["#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!",
+                                  "#BUSY!", "#CONNECT!", "#PYTHON!", "#EXTERNAL!"])
+def test_excel_365_error_values_are_row_problems(tmp_path, code):
+    """python-calamine refuses a whole sheet holding one of Excel 365's newer error values
+    (#SPILL! from a dynamic array, ...); the reader reads a copy where they show #N/A and
+    still reports the original value, so only that row is a problem."""
+    rows = [["Acme", AS_OF - dt.timedelta(days=7), "Waiting", None],
+            ["Globex", AS_OF - dt.timedelta(days=6), "Waiting", Err(code)],
+            ["Initech", Err(code), "Waiting", None]]
+    headers = ["Company", "Last contact", "Status", "Notes"]
+    path = write(tmp_path / "t.xlsx", headers, rows, date1904=False)
+    result = build_weekly([path], as_of=AS_OF)
+    check_result(result, headers, rows, first_data_row=2, record=False)
+    assert {(p.row, p.value) for p in result.problems if p.severity == "error"} == {(3, code), (4, code)}
+    assert [i.company for i in result.items] == ["Acme"]
