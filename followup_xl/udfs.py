@@ -234,7 +234,7 @@ def to_days(cells: Cells | list, date_order: str
     column = cells.column if isinstance(cells, Cells) else None
     values = None if column is not None else cells.flat if isinstance(cells, Cells) else cells
     try:
-        stand_ins = ([row[0] or _DAY_ONE for row in column] if column is not None
+        stand_ins = ([v or _DAY_ONE for (v,) in column] if column is not None
                      else [v or _DAY_ONE for v in values])
         ords = np.fromiter(map(_TO_ORDINAL, stand_ins), dtype=np.int64, count=len(stand_ins))
         check = (ords <= 1) | (ords == _ORD_ZERO)  # blank (or pandas' NaT), serial 0
@@ -383,9 +383,7 @@ def answer(shape: tuple[int, int], values: list) -> list[list]:
 def answer_days(shape: tuple[int, int], days: np.ndarray, ok: np.ndarray,
                 errors: dict[int, str]) -> list[list]:
     """Rows of cells from dates (datetime64[D]), blanks where not ok, and messages."""
-    distinct, inverse = distinct_days(days[ok])
-    codes = np.full(days.shape[0], distinct.shape[0], dtype=np.int64)  # blank
-    codes[ok] = inverse
+    distinct, codes = day_codes(days, ok)
     messages = list(errors.values())
     for k, i in enumerate(errors):
         codes[i] = distinct.shape[0] + 1 + k
@@ -412,20 +410,30 @@ def excel_days(days: np.ndarray) -> list:
     return got
 
 
-def distinct_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.unique(days, return_inverse=True), by counting when the dates span a few years."""
-    if days.shape[0] == 0:
-        return days, np.zeros(0, dtype=np.int64)
-    ints = days.astype(np.int64)
-    lo = int(ints.min())
-    span = int(ints.max()) - lo + 1
-    if span > 4 * days.shape[0] + 4096:
-        distinct, inverse = np.unique(days, return_inverse=True)
-        return distinct, inverse.ravel()
-    present = np.zeros(span, dtype=bool)
-    present[ints - lo] = True
-    slot = np.cumsum(present) - 1
-    return (np.flatnonzero(present) + lo).astype("datetime64[D]"), slot[ints - lo]
+def day_codes(days: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct dates where ok (sorted) and each cell's index into them; cells not ok
+    get len(distinct). By counting over the span of days when it is a few years, without
+    copying the dates out; else np.unique."""
+    ints = days.view(np.int64)
+    n_ok = int(np.count_nonzero(ok))
+    if n_ok:
+        lo = int(ints.min(where=ok, initial=_INT64_MAX))
+        span = int(ints.max(where=ok, initial=_INT64_MIN)) - lo + 1
+    if not n_ok or span > 4 * n_ok + 4096:
+        distinct, inverse = np.unique(days[ok], return_inverse=True)
+        codes = np.full(days.shape[0], distinct.shape[0], dtype=np.int64)
+        codes[ok] = inverse.ravel()
+        return distinct, codes
+    with np.errstate(over="ignore"):
+        rel = ints - lo  # NaT (the smallest int64) wraps; it is not ok and is overwritten
+    rel[~ok] = span  # one slot past the dates: blank
+    present = np.zeros(span + 1, dtype=bool)
+    present[rel] = True
+    slot = np.cumsum(present) - 1  # blank's slot: the number of distinct dates
+    return (np.flatnonzero(present[:span]) + lo).astype("datetime64[D]"), slot[rel]
+
+
+_INT64_MAX, _INT64_MIN = np.iinfo(np.int64).max, np.iinfo(np.int64).min
 
 
 def _assemble(shape: tuple[int, int], codes: np.ndarray, distinct: list) -> list[list]:
