@@ -57,6 +57,7 @@ WORKBOOK_PART = "xl/workbook.xml"
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 _RESAVE = "open it in Excel and save it again as .xlsx"
+_TRIM = "delete the rows and columns beyond your data (Ctrl+End shows the last cell) and save it."
 
 
 def _stream(name: str) -> bytes:
@@ -145,8 +146,10 @@ def check_workbook(path: str | os.PathLike[str]) -> None:
                     _check_prolog(zf, info, shown)
             sheets = _sheets(zf, shown)
             names = [name for name, _ in sheets]
+            scanned: set[str] = set()  # sheets may share a part: scan each part once
             for name, part in sheets:
-                if part is not None:
+                if part is not None and part not in scanned:
+                    scanned.add(part)
                     _check_span(zf, zf.getinfo(part), name, shown)
     if not has_tracker_sheet(names):
         listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
@@ -503,12 +506,11 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
                 rows, cols = max(rows, int(ref.group(2))), max(cols, _column_number(ref.group(1)))
     if odd or rows * cols > MAX_CELLS:
         # cells without r="A1", prefixed tags, or far cells: follow python-calamine's own walk
-        rows, cols = _walk_span(zf, info, shown)
+        rows, cols = _walk_span(zf, info, sheet, shown)
     if rows * cols > MAX_CELLS:
         raise TrackerError(f"{shown} has cells as far as row {rows:,} and column {_column_name(cols)} on "
                            f"its sheet {sheet!r} ({rows * cols / 1e6:,.0f} million cells to read), far more "
-                           f"than any tracker: delete the rows and columns beyond your data (Ctrl+End shows "
-                           f"the last cell) and save it.")
+                           f"than any tracker: {_TRIM}")
 
 
 def _check_number(chunk: bytes, m: re.Match, sheet: str, shown: str) -> None:
@@ -526,12 +528,17 @@ def _check_number(chunk: bytes, m: re.Match, sheet: str, shown: str) -> None:
                        f"clear the cell and save it.")
 
 
-def _walk_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> tuple[int, int]:
+def _walk_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str) -> tuple[int, int]:
     """The exact extent python-calamine would give the sheet: a <row>/<c> start tag with r
     sets the position, one without r continues from the last; self-closing tags are ignored."""
-    row = col = max_row = max_col = 0
+    row = col = max_row = max_col = tags = 0
     for chunk in _sheet_chunks(zf, info, shown):
-        for close, name, attrs, empty in _TOKEN.findall(chunk):
+        found = _TOKEN.findall(chunk)
+        tags += len(found)
+        if tags > MAX_CELLS:  # more cells and rows than the grid may hold: no need to walk on
+            raise TrackerError(f"{shown} has more than {MAX_CELLS:,} cells and rows on its sheet "
+                               f"{sheet!r}, far more than any tracker: {_TRIM}")
+        for close, name, attrs, empty in found:
             if empty:
                 continue
             ref = _R_ATTR.search(attrs)

@@ -999,3 +999,27 @@ def test_refused_file_to_stdout_writes_nothing(files, tmp_path):
     path, _ = files["far_cell"]
     run = run_cli("weekly", str(path), "--as-of", AS_OF.isoformat(), "-o", "-", "--format", "json", cwd=tmp_path)
     assert run.code == 1 and run.out == "" and len(run.err.splitlines()) == 1, run.out + run.err
+
+
+def test_sheets_sharing_a_part_are_scanned_once(tmp_path):
+    """2,000 sheet entries pointing at one part (a cheap way to multiply work): one scan."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    many = b"".join(b'<sheet name="S%d" sheetId="%d" r:id="rId1"/>' % (i, i + 10) for i in range(2000))
+    path = rewrite_part(good, tmp_path / "many.xlsx", "xl/workbook.xml", lambda d: d.replace(b"<sheets>", b"<sheets>" + many))
+    calls = []
+    real = safety._check_span
+    try:
+        safety._check_span = lambda *a: calls.append(a[1].filename) or real(*a)
+        safety.check_workbook(path)
+    finally:
+        safety._check_span = real
+    assert calls == ["xl/worksheets/sheet1.xml"]
+
+
+def test_walking_cells_without_positions_stops_at_the_limit(tmp_path, monkeypatch):
+    """Cells without r="A1" are walked one by one, but never beyond MAX_CELLS tags (lowered here)."""
+    monkeypatch.setattr(safety, "MAX_CELLS", 5000)
+    path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "many.xlsx",
+                     (b"<row>" + b"<c><v>1</v></c>" * 10 + b"</row>") * 600)
+    with pytest.raises(TrackerError, match="more than 5,000 cells and rows"):
+        safety.check_workbook(path)
