@@ -1023,3 +1023,21 @@ def test_walking_cells_without_positions_stops_at_the_limit(tmp_path, monkeypatc
                      (b"<row>" + b"<c><v>1</v></c>" * 10 + b"</row>") * 600)
     with pytest.raises(TrackerError, match="more than 5,000 cells and rows"):
         safety.check_workbook(path)
+
+
+def test_folder_run_lists_refused_files_in_the_xlsx_and_on_the_terminal(files, tmp_path):
+    """The coach sees each refused file in the workbook's Problems sheet and after the summary."""
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    good_tracker(folder / "alice.xlsx")
+    for key in ("far_cell", "encrypted"):
+        (folder / f"{key}.xlsx").write_bytes(files[key][0].read_bytes())
+    out = tmp_path / "week.xlsx"
+    run = run_cli("weekly", str(folder), "--as-of", AS_OF.isoformat(), "-o", str(out), cwd=tmp_path)
+    assert run.code == 0 and "Traceback" not in run.out + run.err, run.out + run.err
+    not_used = [line for line in run.err.splitlines() if line.startswith("Not used:")]
+    assert len(not_used) == 2 and any("far_cell.xlsx" in line for line in not_used), run.err
+    book = openpyxl.load_workbook(out, read_only=True)
+    cells = {str(v) for row in book["Problems"].iter_rows(values_only=True) for v in row if v is not None}
+    assert {"far_cell.xlsx", "encrypted.xlsx"} <= cells
+    assert any("encrypted (password-protected)" in c for c in cells)
