@@ -818,8 +818,9 @@ def _read(path: Path, name: str) -> TrackerData:
 
 
 # A Tracker sheet part larger than this is parsed by python-calamine in a worker thread (it
-# releases the GIL) while this thread scans the same part for error cells: a 100,000-row
-# sheet takes calamine ~0.6 s and the scan ~0.1 s. Small sheets are not worth a thread.
+# releases the GIL) while this thread scans the same part for error cells and imports the
+# holidays countries: a 100,000-row sheet takes calamine ~0.6 s, the scan ~0.1 s, the import
+# ~0.1 s. Small sheets are not worth a thread.
 THREAD_MIN_BYTES = 4 << 20
 
 
@@ -835,6 +836,11 @@ def _read_book(path: Path, name: str, info: WorkbookInfo,
         book = CalamineWorkbook.from_path(str(path))
     try:
         names = list(book.sheet_names)
+        sheet = tracker_sheet_name(names, name)
+        member = info.sheets.get(sheet, "")
+        threaded = _member_size(zf, member) >= THREAD_MIN_BYTES
+        if threaded:  # first: the settings cannot be read while calamine holds the workbook
+            grid, errors = _parse_beside_scan(book, sheet, zf, member)
         settings, raw, problems = read_settings(book, info, name, names)
         if info.date1904 and "AsOf" in raw:  # re-read a numeric AsOf in the 1904 system
             settings, problems = settings_from_values(raw, name, date1904=True)
@@ -844,11 +850,7 @@ def _read_book(path: Path, name: str, info: WorkbookInfo,
             holidays_sheet = info.names[schema.HOLIDAYS_NAME][0]
         extra, hol_problems = read_holidays(book, holidays_sheet, name, info.date1904,
                                             settings.effective_date_order)
-        sheet = tracker_sheet_name(names, name)
-        member = info.sheets.get(sheet, "")
-        if _member_size(zf, member) >= THREAD_MIN_BYTES:
-            grid, errors = _parse_beside_scan(book, sheet, zf, member)
-        else:
+        if not threaded:
             grid, errors = _sheet_grid(book, sheet), error_cells(zf, member)
     finally:
         book.close()
@@ -886,7 +888,8 @@ def _member_size(zf: zipfile.ZipFile, member: str) -> int:
 
 def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str) -> tuple[list[list[Any]], dict]:
     """python-calamine parses the sheet in a worker thread while this one scans the part for
-    error cells; an exception in the worker (a damaged part, a Rust panic) is raised here."""
+    error cells and imports the holidays package's countries (the settings need them next);
+    an exception in the worker (a damaged part, a Rust panic) is raised here."""
     import threading
 
     box: dict[str, Any] = {}
@@ -901,8 +904,20 @@ def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str) -> tu
     worker.start()
     try:
         errors = error_cells(zf, member)
+        _import_calendars()
     finally:
         worker.join()
     if "error" in box:
         raise box["error"]
     return box["sheet"].to_python(skip_empty_area=False), errors
+
+
+def _import_calendars() -> None:
+    """Import what the first calendar needs (the holidays package loads all its countries
+    then, ~0.1 s), while python-calamine is busy in its own thread."""
+    import importlib
+
+    try:
+        importlib.import_module("holidays.countries")
+    except ImportError:  # pragma: no cover - reported when the calendar is built
+        pass
