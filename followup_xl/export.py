@@ -20,6 +20,7 @@ import os
 import re
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -739,11 +740,11 @@ def _xl_summary_sheet(sheet: _Sheet, result: WeeklyResult) -> None:
               [S_BOLD, S_BOLD, S_TEXT, S_TEXT])
     sheet.add([])
     sheet.add(["Tracker", "Listed", "Errors", "Warnings", "File"], S_BOLD)
+    listed = Counter(i.tracker for i in result.items)  # counted once, not once per tracker
+    errors = Counter(p.tracker for p in result.problems if p.severity == "error")
+    warnings = Counter(p.tracker for p in result.problems if p.severity != "error")
     for name, path in tracker_names(result).items():
-        mine = [p for p in result.problems if p.tracker == name]
-        sheet.add([name, sum(1 for i in result.items if i.tracker == name),
-                   sum(1 for p in mine if p.severity == "error"),
-                   sum(1 for p in mine if p.severity != "error"), path or "(could not be read)"])
+        sheet.add([name, listed[name], errors[name], warnings[name], path or "(could not be read)"])
 
 
 def tracker_names(result: WeeklyResult) -> dict[str, str]:

@@ -516,17 +516,28 @@ _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$
 
 def workbook_info(zf: zipfile.ZipFile | Path) -> WorkbookInfo:
     """Parse xl/workbook.xml (and its rels) with defusedxml: entity tricks stay off."""
-    from defusedxml import ElementTree as ET
-
     if not isinstance(zf, zipfile.ZipFile):
         with zipfile.ZipFile(zf) as opened:
             return workbook_info(opened)
-    info = WorkbookInfo()
-    root = ET.fromstring(zf.read("xl/workbook.xml"))
+    workbook = zf.read("xl/workbook.xml")
     try:
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         rels = None
+    small = len(workbook) + len(rels or b"") <= 1 << 16  # only small parts are kept in the cache
+    info = (_parse_workbook_info if small else _parse_workbook_info.__wrapped__)(workbook, rels)
+    return WorkbookInfo(info.date1904, dict(info.sheets), dict(info.names))  # a copy of the cached one
+
+
+@lru_cache(maxsize=64)
+def _parse_workbook_info(workbook: bytes, rels_xml: bytes | None) -> WorkbookInfo:
+    """The parse, cached by content: a coach's trackers come from one template, so their
+    workbook parts are often byte for byte the same."""
+    from defusedxml import ElementTree as ET
+
+    info = WorkbookInfo()
+    root = ET.fromstring(workbook)
+    rels = None if rels_xml is None else ET.fromstring(rels_xml)
     pr = root.find("m:workbookPr", _NS)
     if pr is not None and pr.get("date1904", "").lower() in ("1", "true"):
         info.date1904 = True

@@ -244,6 +244,9 @@ def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
     groups: dict[Any, list[int]] = {}  # trackers with the same settings share one pass
     for k, data in enumerate(trackers):
         groups.setdefault(replace(data.settings, as_of=None), []).append(k)
+    as_of_warnings: dict[str, list[Problem]] = {}
+    for p in problems:
+        as_of_warnings.setdefault(p.tracker, []).append(p)
     evaluated: dict[int, tuple] = {}
     for members in groups.values():
         evaluated.update(zip(members, evaluate_group([trackers[k] for k in members], a)))
@@ -251,7 +254,7 @@ def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
         items, warnings, keys, counts = tracker_outcome(data, evaluated[k], end, draft)
         keyed.extend(zip(keys, items))
         result.problems.extend(_merge_problems(data.problems, warnings))
-        result.problems.extend(p for p in problems if p.tracker == data.name)
+        result.problems.extend(as_of_warnings.get(data.name, ()))
         for k, v in counts.items():
             result.counts[k] += v
         result.trackers.append(str(data.path) if data.path else data.name)
