@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 # --------------------------------------------------------------------------- columns
@@ -76,11 +77,22 @@ INPUT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if not c.computed)
 COMPUTED_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS if c.computed)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def normalize_header(text: Any) -> str:
     """Header matching key: case-insensitive, spaces and punctuation ignored."""
     if text is None:
         return ""
-    return re.sub(r"[\W_]+", "", str(text)).casefold()
+    if type(text) is str:
+        return _normalized(text)
+    return _NOT_WORD.sub("", str(text)).casefold()
+
+
+@lru_cache(maxsize=4096)
+def _normalized(text: str) -> str:
+    """Cached: every tracker of a folder has the same header row and Settings labels."""
+    return _NOT_WORD.sub("", text).casefold()
 
 
 # normalized header (or alias) -> column key

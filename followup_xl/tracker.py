@@ -583,20 +583,19 @@ def error_cells(zf: zipfile.ZipFile, member: str) -> dict[tuple[int, int], str]:
         return found
     try:
         with zf.open(member) as fh:
-            tail = b""
-            hit = False
-            chunks = []
+            prev = b""
+            chunks: list[bytes] = []  # from the first hit on, with 4 KB before it
             while True:
                 chunk = fh.read(1 << 22)
                 if not chunk:
                     break
-                if hit or b't="e"' in tail + chunk:
-                    hit = True
+                if chunks:
                     chunks.append(chunk)
+                elif b't="e"' in chunk or b't="e"' in prev[-8:] + chunk[:8]:
+                    chunks = [prev[-4096:], chunk]
                 else:
-                    tail = chunk[-4096:]
-                    chunks = [tail]
-            if not hit:
+                    prev = chunk
+            if not chunks:
                 return found
             xml = b"".join(chunks)
     except (KeyError, zipfile.BadZipFile, OSError):
