@@ -213,30 +213,9 @@ def _percent_piece(text: str) -> str:
 # ----------------------------------------------------------------------------- json
 
 def render_json(result: WeeklyResult) -> bytes:
-    return (json_indented(result.to_json()) + "\n").encode("utf-8")
-
-
-_JSON_SCALAR = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def json_indented(obj: Any, level: int = 0, indent: str = "  ") -> str:
-    """json.dumps(obj, indent=2, ensure_ascii=False), character for character, 5x faster: with
-    an indent json falls back to its pure-Python encoder, so each flat object (an item, a
-    problem) is encoded by the C encoder with the line breaks as its separators."""
-    inner = indent * (level + 1)
-    if isinstance(obj, dict) and obj:
-        if not all(type(k) is str for k in obj):  # json's own key rules; the same lines, indented
-            return ("\n" + indent * level).join(
-                json.dumps(obj, indent=len(indent), ensure_ascii=False).split("\n"))
-        if not any(isinstance(v, (dict, list, tuple)) for v in obj.values()):
-            flat = json.dumps(obj, ensure_ascii=False, separators=(",\n" + inner, ": "))
-            return "{\n" + inner + flat[1:-1] + "\n" + indent * level + "}"
-        parts = (inner + _JSON_SCALAR(k) + ": " + json_indented(v, level + 1, indent) for k, v in obj.items())
-        return "{\n" + ",\n".join(parts) + "\n" + indent * level + "}"
-    if isinstance(obj, (list, tuple)) and obj:
-        return ("[\n" + ",\n".join(inner + json_indented(v, level + 1, indent) for v in obj)
-                + "\n" + indent * level + "]")
-    return _JSON_SCALAR(obj)
+    # (json's indented encoder is pure Python, but only ~0.06 s slower than the C one on
+    # 9,400 items: not worth a hand-made encoder)
+    return (json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- csv
