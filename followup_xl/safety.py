@@ -26,6 +26,7 @@ import struct
 import sys
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import IO
 
 from . import schema
@@ -117,11 +118,51 @@ def native_errors_silenced():
 
 # --------------------------------------------------------------------------- the check
 
+@dataclass(frozen=True)
+class WorkbookCheck:
+    """What the check saw on its way, so the reader need not look again: the sheet parts it
+    streamed, and those holding the marker of an error cell (t="e")."""
+
+    scanned: frozenset[str] = frozenset()
+    error_parts: frozenset[str] = frozenset()
+
+    def may_hold_errors(self, part: str) -> bool:
+        return part not in self.scanned or part in self.error_parts
+
+
 def check_workbook(path: str | os.PathLike[str]) -> None:
     """Refuse a file that is not a safe, readable .xlsx with a Tracker sheet (else return None).
 
-    Raises TrackerError whose message is one sentence naming the file as given.
+    Raises TrackerError whose message is one sentence naming the file as given. What the check
+    saw is kept for the reader (last_check).
     """
+    global _LAST
+    _LAST = None
+    seen = workbook_check(path)
+    _LAST = (os.fspath(path), _identity(path), seen)
+
+
+_LAST: tuple[str, tuple, WorkbookCheck] | None = None  # the latest check_workbook's path and findings
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def last_check(path: str | os.PathLike[str]) -> WorkbookCheck | None:
+    """What check_workbook saw when it last passed this very file (same path, same file,
+    unchanged since), else None: the reader then looks for itself."""
+    if _LAST is None or _LAST[0] != os.fspath(path):
+        return None
+    try:
+        return _LAST[2] if _identity(path) == _LAST[1] else None
+    except OSError:
+        return None
+
+
+def workbook_check(path: str | os.PathLike[str]) -> WorkbookCheck:
+    """check_workbook, returning what the reader can reuse (WorkbookCheck)."""
     global _DEFUSED_CHECKED
     if not _DEFUSED_CHECKED:  # once per process: the reader may parse with openpyxl later
         ensure_defusedxml()
@@ -147,14 +188,17 @@ def check_workbook(path: str | os.PathLike[str]) -> None:
             sheets = _sheets(zf, shown)
             names = [name for name, _ in sheets]
             scanned: set[str] = set()  # sheets may share a part: scan each part once
+            errors: set[str] = set()
             for name, part in sheets:
                 if part is not None and part not in scanned:
                     scanned.add(part)
-                    _check_span(zf, zf.getinfo(part), name, shown)
+                    if _check_span(zf, zf.getinfo(part), name, shown):
+                        errors.add(part)
     if not has_tracker_sheet(names):
         listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
         raise TrackerError(f"{shown} has no {schema.TRACKER_SHEET} sheet (its sheets: {listed}): "
                            f"rename the sheet that holds the applications to {schema.TRACKER_SHEET}.")
+    return WorkbookCheck(frozenset(scanned), frozenset(errors))
 
 
 def has_tracker_sheet(names: Iterable[str]) -> bool:
@@ -492,10 +536,13 @@ def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
         yield carry
 
 
-def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str) -> None:
-    """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns)."""
-    rows, cols, odd = FAST_ROWS, FAST_COLUMNS, False
+def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str) -> bool:
+    """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns). Returns whether
+    the part holds the marker t="e" of an error cell (a chunk never splits a tag), so the
+    reader's error-cell scan is skipped when it does not."""
+    rows, cols, odd, marked = FAST_ROWS, FAST_COLUMNS, False, False
     for chunk in _sheet_chunks(zf, info, shown):
+        marked = marked or b't="e"' in chunk
         odd = odd or _ODD_CELL.search(chunk) is not None or _PREFIXED_CELL.search(chunk) is not None
         for m in _NEGATIVE.finditer(chunk):
             _check_number(chunk, m, sheet, shown)
@@ -511,6 +558,7 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
         raise TrackerError(f"{shown} has cells as far as row {rows:,} and column {_column_name(cols)} on "
                            f"its sheet {sheet!r} ({rows * cols / 1e6:,.0f} million cells to read), far more "
                            f"than any tracker: {_TRIM}")
+    return marked
 
 
 def _check_number(chunk: bytes, m: re.Match, sheet: str, shown: str) -> None:
@@ -573,5 +621,8 @@ __all__ = [
     "check_workbook",
     "ensure_defusedxml",
     "has_tracker_sheet",
+    "last_check",
     "native_errors_silenced",
+    "workbook_check",
+    "WorkbookCheck",
 ]

@@ -772,23 +772,25 @@ def tracker_sheet_name(names: Sequence[str], tracker: str) -> str:
                        "with your applications \"Tracker\", or start from `followup-xl template`.")
 
 
-def _safety_check(path: Path) -> None:
-    """Refuse broken, encrypted, oversized or hostile files before any parsing (safety.py)."""
-    from .safety import check_workbook
+def _safety_check(path: Path):
+    """Refuse broken, encrypted, oversized or hostile files before any parsing (safety.py);
+    returns what the check saw (safety.WorkbookCheck: which sheet parts hold error cells)."""
+    from . import safety
 
-    check_workbook(path)
+    safety.check_workbook(path)
+    return safety.last_check(path)
 
 
 def read_tracker(path: str | Path) -> TrackerData:
     """Read one tracker workbook; raises TrackerError (one sentence) when it cannot be used."""
     path = Path(path)
     name = path.name
-    _safety_check(path)  # also: missing, a folder, unreadable
+    check = _safety_check(path)  # also: missing, a folder, unreadable
     from .safety import native_errors_silenced
 
     try:
         with native_errors_silenced():  # a Rust panic prints to fd 2; it is reported below
-            return _read(path, name)
+            return _read(path, name, check)
     except FollowupError:
         raise
     except (zipfile.BadZipFile, KeyError) as exc:
@@ -808,15 +810,17 @@ def _short(exc: BaseException) -> str:
     return text[:120].rstrip(".")
 
 
-def _read(path: Path, name: str) -> TrackerData:
+def _read(path: Path, name: str, check=None) -> TrackerData:
+    """The reading behind read_tracker; `check` (what safety.check_workbook returned) tells
+    which sheet parts hold no error cell, so they are not scanned again."""
     with zipfile.ZipFile(path) as zf:  # opened once for the workbook part and the error scan
         info = workbook_info(zf)
         try:
-            sheet, grid, settings, problems, errors = _read_book(path, name, info, zf)
+            sheet, grid, settings, problems, errors = _read_book(path, name, info, zf, check)
         except Exception as exc:  # python-calamine knows only the seven classic error values
             if "Unsupported cell error value" not in str(exc):
                 raise
-            sheet, grid, settings, problems, errors = _read_book(_classic_errors(zf), name, info, zf)
+            sheet, grid, settings, problems, errors = _read_book(_classic_errors(zf), name, info, zf, check)
     for (r, c), err in errors.items():
         if r < len(grid) and c < len(grid[r]):
             grid[r][c] = CellError(err)
@@ -834,8 +838,8 @@ def _read(path: Path, name: str) -> TrackerData:
 THREAD_MIN_BYTES = 4 << 20
 
 
-def _read_book(path: Path, name: str, info: WorkbookInfo,
-               zf: zipfile.ZipFile) -> tuple[str, list[list[Any]], Settings, list[Problem], dict]:
+def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile,
+               check=None) -> tuple[str, list[list[Any]], Settings, list[Problem], dict]:
     """The Tracker sheet's cells, the settings (with the Holidays dates), their warnings and
     the Tracker sheet's error cells."""
     from python_calamine import CalamineWorkbook
@@ -849,8 +853,9 @@ def _read_book(path: Path, name: str, info: WorkbookInfo,
         sheet = tracker_sheet_name(names, name)
         member = info.sheets.get(sheet, "")
         threaded = _member_size(zf, member) >= THREAD_MIN_BYTES
+        scan = check is None or check.may_hold_errors(member)
         if threaded:  # first: the settings cannot be read while calamine holds the workbook
-            grid, errors = _parse_beside_scan(book, sheet, zf, member)
+            grid, errors = _parse_beside_scan(book, sheet, zf, member, scan)
         settings, raw, problems = read_settings(book, info, name, names)
         if info.date1904 and "AsOf" in raw:  # re-read a numeric AsOf in the 1904 system
             settings, problems = settings_from_values(raw, name, date1904=True)
@@ -861,7 +866,7 @@ def _read_book(path: Path, name: str, info: WorkbookInfo,
         extra, hol_problems = read_holidays(book, holidays_sheet, name, info.date1904,
                                             settings.effective_date_order)
         if not threaded:
-            grid, errors = _sheet_grid(book, sheet), error_cells(zf, member)
+            grid, errors = _sheet_grid(book, sheet), (error_cells(zf, member) if scan else {})
     finally:
         book.close()
     return sheet, grid, replace(settings, holidays=extra), problems + hol_problems, errors
@@ -896,7 +901,8 @@ def _member_size(zf: zipfile.ZipFile, member: str) -> int:
         return 0
 
 
-def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str) -> tuple[list[list[Any]], dict]:
+def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str,
+                       scan: bool = True) -> tuple[list[list[Any]], dict]:
     """python-calamine parses the sheet in a worker thread while this one scans the part for
     error cells and imports the holidays package's countries (the settings need them next);
     an exception in the worker (a damaged part, a Rust panic) is raised here."""
@@ -913,7 +919,7 @@ def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str) -> tu
     worker = threading.Thread(target=parse, name="followup-xl-calamine", daemon=True)
     worker.start()
     try:
-        errors = error_cells(zf, member)
+        errors = error_cells(zf, member) if scan else {}
         _import_calendars()
     finally:
         worker.join()
