@@ -414,6 +414,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
+    except Exception as exc:  # a bug of ours: still one sentence, the traceback on request
+        if os.environ.get("FOLLOWUP_XL_DEBUG"):
+            raise
+        click.echo(f"Error: followup-xl failed unexpectedly ({type(exc).__name__}: {exc}); "
+                   "please report it, and rerun with FOLLOWUP_XL_DEBUG=1 to see the details.", err=True)
+        return 1
     return result if isinstance(result, int) else 0
 
 

@@ -197,3 +197,20 @@ def test_docs_console_examples(capsys):
 def test_docs_python_examples():
     result = doctest.testfile(str(DOCS), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 20 and result.failed == 0
+
+
+def test_an_internal_bug_is_one_sentence_not_a_traceback(monkeypatch, capsys):
+    """A bug anywhere still ends in one line and exit 1; FOLLOWUP_XL_DEBUG=1 shows the traceback."""
+    import followup_xl.cli as cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("followup_xl.rules.next_contact_date", broken)
+    monkeypatch.delenv("FOLLOWUP_XL_DEBUG", raising=False)
+    assert cli.main(["next", "2026-11-19"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "RuntimeError: boom" in err and "Traceback" not in err
+    monkeypatch.setenv("FOLLOWUP_XL_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        cli.main(["next", "2026-11-19"])
