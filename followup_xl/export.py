@@ -76,9 +76,10 @@ FIELDS: tuple[Field, ...] = tuple(
 COUNT_LABELS = {
     "listed": ("Listed", "To contact this week: due by Sunday, overdue ones included."),
     "not_due": ("Not due", "Scheduled, next contact after this week."),
-    "closed": ("Closed", "Status Accepted, Rejected or Withdrawn: no more follow-ups."),
-    "needs_date": ("Needs date", "No Last contact and no Interview date to count from."),
-    "limit_reached": ("Limit reached", "Follow-ups sent has reached MaxFollowups."),
+    "closed": (schema.CLOSED, f"Status {', '.join(schema.CLOSED_STATUSES[:-1])} or "
+                              f"{schema.CLOSED_STATUSES[-1]}: no more follow-ups."),
+    "needs_date": (schema.NEEDS_DATE, "No Last contact and no Interview date to count from."),
+    "limit_reached": (schema.LIMIT_REACHED, "Follow-ups sent has reached MaxFollowups."),
     "problem": ("Problem", "A cell could not be understood: see the problems."),
 }
 
