@@ -18,6 +18,7 @@ The limits below are explained in docs/troubleshooting.md ("Limits").
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import posixpath
 import re
@@ -50,6 +51,7 @@ MAX_TAG = 16 << 20  # one XML tag or text run in a sheet (a cell holds 32,767 ch
 PROLOG_SCAN = 64 << 10  # bytes of each XML part searched for a DOCTYPE before its root element
 OLE_SCAN = 512 << 10  # bytes of an OLE2 file searched for stream names
 CHUNK = 1 << 20
+WHOLE_BUDGET = 4 << 20  # bytes of small parts kept after the prolog check for the later steps
 
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -182,17 +184,18 @@ def workbook_check(path: str | os.PathLike[str]) -> WorkbookCheck:
             infos = zf.infolist()
             _check_members(infos, size, shown)
             _check_kind(zf, shown)
+            whole = _Parts()  # small parts read whole by the prolog check, not read again
             for info in infos:
                 if info.filename.lower().endswith(XML_SUFFIXES):
-                    _check_prolog(zf, info, shown)
-            sheets = _sheets(zf, shown)
+                    whole.keep(info, _check_prolog(zf, info, shown))
+            sheets = _sheets(zf, shown, whole)
             names = [name for name, _ in sheets]
             scanned: set[str] = set()  # sheets may share a part: scan each part once
             errors: set[str] = set()
             for name, part in sheets:
                 if part is not None and part not in scanned:
                     scanned.add(part)
-                    if _check_span(zf, zf.getinfo(part), name, shown):
+                    if _check_span(zf, zf.getinfo(part), name, shown, whole.get(part)):
                         errors.add(part)
     if not has_tracker_sheet(names):
         listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
@@ -382,10 +385,28 @@ _DOCTYPE = re.compile(rb"<!\s*DOCTYPE|<!\s*ENTITY", re.IGNORECASE)
 _ROOT = re.compile(rb"<[A-Za-z_:]")
 
 
-def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> None:
+class _Parts:
+    """The parts the prolog check read whole (at most PROLOG_SCAN bytes each, WHOLE_BUDGET
+    bytes in all, so memory stays bounded), for the workbook parse and the sheet scan."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+        self.budget = WHOLE_BUDGET
+
+    def keep(self, info: zipfile.ZipInfo, data: bytes) -> None:
+        if len(data) == info.file_size and len(data) <= self.budget:  # the whole part, CRC checked
+            self.data[info.filename] = data
+            self.budget -= len(data)
+
+    def get(self, name: str) -> bytes | None:
+        return self.data.get(name)
+
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> bytes:
     """Excel never writes a DOCTYPE: refuse one (entity expansion such as "billion laughs")
-    in any XML part, reading only the prolog (at most PROLOG_SCAN bytes)."""
-    data = _read_head(zf, info, PROLOG_SCAN, shown)
+    in any XML part, reading only the prolog (at most PROLOG_SCAN bytes). Returns the bytes
+    read: the whole part when it is that small."""
+    raw = data = _read_head(zf, info, PROLOG_SCAN, shown)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[1:2] == b"\x00" or data[:1] == b"\x00":
         data = data.decode("utf-16", errors="replace").encode("utf-8", errors="replace")
     root = _ROOT.search(data)
@@ -399,6 +420,7 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> Non
     if root is None and len(data) >= PROLOG_SCAN:
         raise TrackerError(f"{shown} has an XML part ({info.filename}) with no content in its first "
                            f"{PROLOG_SCAN // 1024} KB, which Excel never writes: it may be hostile; {_RESAVE}.")
+    return raw
 
 
 _SST = re.compile(rb"<(?:[\w.-]+:)?sst[\s>/]")
@@ -427,8 +449,9 @@ def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, shown: st
         raise TrackerError(_damaged(shown)) from None
 
 
-def _parse_xml(zf: zipfile.ZipFile, name: str, shown: str, what: str):
-    """A small part parsed with defusedxml (no DTD, no entities), or a clear refusal."""
+def _parse_xml(zf: zipfile.ZipFile, name: str, shown: str, what: str, data: bytes | None = None):
+    """A small part (`data` when already read whole) parsed with defusedxml (no DTD, no
+    entities), or a clear refusal."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
@@ -436,7 +459,8 @@ def _parse_xml(zf: zipfile.ZipFile, name: str, shown: str, what: str):
     if info.file_size > MAX_SMALL_PART:
         raise TrackerError(f"{shown} has a {what} of {_mb(info.file_size)}, far more than any "
                            f"workbook's: it may be hostile, so it was not opened; {_RESAVE}.")
-    data = _read_head(zf, info, MAX_SMALL_PART + 1, shown)
+    if data is None:
+        data = _read_head(zf, info, MAX_SMALL_PART + 1, shown)
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
@@ -450,23 +474,55 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _sheets(zf: zipfile.ZipFile, shown: str) -> list[tuple[str, str | None]]:
+RELS_PART = "xl/_rels/workbook.xml.rels"
+
+
+def _sheets(zf: zipfile.ZipFile, shown: str, whole: _Parts | None = None) -> list[tuple[str, str | None]]:
     """(sheet name, zip member of its XML or None) for each sheet xl/workbook.xml lists."""
-    root = _parse_xml(zf, WORKBOOK_PART, shown, "workbook part")
+    listed = _listing(zf, WORKBOOK_PART, shown, "workbook part", whole, _sheet_entries)
     targets: dict[str, str] = {}
-    if "xl/_rels/workbook.xml.rels" in zf.NameToInfo:
-        for rel in _parse_xml(zf, "xl/_rels/workbook.xml.rels", shown, "relationships part").iter():
-            if _local(rel.tag) == "Relationship" and rel.get("Id"):
-                targets[rel.get("Id")] = rel.get("Target", "")
-    sheets = []
-    for el in root.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
-        sheets.append((el.get("name", ""), _member(zf, targets.get(rid or "", ""))))
+    if RELS_PART in zf.NameToInfo:
+        targets = dict(_listing(zf, RELS_PART, shown, "relationships part", whole, _rel_targets))
+    sheets = [(name, _member(zf, targets.get(rid or "", ""))) for name, rid in listed]
     if not sheets:
         raise TrackerError(f"{shown} is damaged (it lists no sheets): {_RESAVE}.")
     return sheets
+
+
+def _sheet_entries(root) -> tuple[tuple[str, str | None], ...]:
+    """(name, relationship id) of each <sheet> of a parsed workbook part."""
+    found = []
+    for el in root.iter():
+        if _local(el.tag) == "sheet":
+            rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+            found.append((el.get("name", ""), rid))
+    return tuple(found)
+
+
+def _rel_targets(root) -> tuple[tuple[str, str], ...]:
+    """(id, target) of each relationship of a parsed relationships part."""
+    return tuple((rel.get("Id"), rel.get("Target", "")) for rel in root.iter()
+                 if _local(rel.tag) == "Relationship" and rel.get("Id"))
+
+
+def _listing(zf: zipfile.ZipFile, name: str, shown: str, what: str, whole: _Parts | None, extract):
+    """extract(parsed part); a part read whole is parsed once per distinct content (the
+    trackers of a folder usually come from one template), else as _parse_xml does."""
+    data = whole.get(name) if whole is not None else None
+    if data is not None:
+        try:
+            return _parsed_listing(extract, data)
+        except Exception:  # not cached: parsed again below for the exact refusal
+            pass
+    return extract(_parse_xml(zf, name, shown, what, data))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_listing(extract, data: bytes):
+    """The same defusedxml parse as _parse_xml (a failure is not cached); data <= PROLOG_SCAN."""
+    from defusedxml.ElementTree import fromstring
+
+    return extract(fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True))
 
 
 def _member(zf: zipfile.ZipFile, target: str) -> str | None:
@@ -536,21 +592,33 @@ def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
         yield carry
 
 
-def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str) -> bool:
+# Cheap searches (a literal prefix, no match in a normal tracker) that every match of the
+# exact patterns contains: the exact pattern runs only where its hint is found.
+_FAR_HINT = re.compile(rb'r="[A-Za-z](?:[A-Za-z]|[0-9]{6})')  # in every _FAR_CELL match
+_NEGATIVE_HINT = re.compile(rb'v>\s*-')  # in every _NEGATIVE match
+
+
+def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str,
+                data: bytes | None = None) -> bool:
     """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns). Returns whether
     the part holds the marker t="e" of an error cell (a chunk never splits a tag), so the
-    reader's error-cell scan is skipped when it does not."""
+    reader's error-cell scan is skipped when it does not. `data`: the whole part, already read."""
     rows, cols, odd, marked = FAST_ROWS, FAST_COLUMNS, False, False
-    for chunk in _sheet_chunks(zf, info, shown):
+    for chunk in ((data,) if data is not None else _sheet_chunks(zf, info, shown)):
         marked = marked or b't="e"' in chunk
         odd = odd or _ODD_CELL.search(chunk) is not None or _PREFIXED_CELL.search(chunk) is not None
-        for m in _NEGATIVE.finditer(chunk):
-            _check_number(chunk, m, sheet, shown)
-        for m in _FAR_CELL.finditer(chunk):
-            rest = _TAG_REST.match(chunk, m.end())
-            if rest and not rest.group(1):  # an attribute of a start tag, not text or <c .../>
-                ref = _SPLIT_REF.search(m.group())
-                rows, cols = max(rows, int(ref.group(2))), max(cols, _column_number(ref.group(1)))
+        hint = _NEGATIVE_HINT.search(chunk)
+        if hint:
+            # from the '<' that opens the hinted <v> (a namespace prefix holds none)
+            for m in _NEGATIVE.finditer(chunk, max(chunk.rfind(b"<", 0, hint.start()), 0)):
+                _check_number(chunk, m, sheet, shown)
+        hint = None if odd else _FAR_HINT.search(chunk)  # odd: the walk below measures anyway
+        if hint:
+            for m in _FAR_CELL.finditer(chunk, hint.start()):
+                rest = _TAG_REST.match(chunk, m.end())
+                if rest and not rest.group(1):  # an attribute of a start tag, not text or <c .../>
+                    ref = _SPLIT_REF.search(m.group())
+                    rows, cols = max(rows, int(ref.group(2))), max(cols, _column_number(ref.group(1)))
     if odd or rows * cols > MAX_CELLS:
         # cells without r="A1", prefixed tags, or far cells: follow python-calamine's own walk
         rows, cols = _walk_span(zf, info, sheet, shown)

@@ -1041,3 +1041,77 @@ def test_folder_run_lists_refused_files_in_the_xlsx_and_on_the_terminal(files, t
     cells = {str(v) for row in book["Problems"].iter_rows(values_only=True) for v in row if v is not None}
     assert {"far_cell.xlsx", "encrypted.xlsx"} <= cells
     assert any("encrypted (password-protected)" in c for c in cells)
+
+
+# --------------------------------------------------------------------------- the cheap scan's hints
+
+PADDING = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(10, 3000))  # ~100 KB
+
+
+@pytest.mark.parametrize("padded", [False, True], ids=["read-whole", "streamed"])
+@pytest.mark.parametrize("xml, refused", [
+    (b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', "million cells"),  # the last cell
+    (b'<row r="1048576"><c r="Z1048576"><v>1</v></c></row><row r="5"><c r="A5"><v>1</v></c></row>',
+     "million cells"),  # a far row before the others (out of order), one letter
+    (b'<row r="400000"><c r="Z400000"><v>1</v></c></row>', "million cells"),  # 6 digits: 10.4 million
+    (b'<row r="20000"><c r="ZZZ20000"><v>1</v></c></row>', "million cells"),  # 3 letters, far down
+    (b'<row r="1048576"><c r="B1048576"/></row><row>' + b"<c><v>1</v></c>" * 11 + b"</row>",
+     "million cells"),  # cells without r continue from the far row: the walk
+    (b'<row r="9"><c r="D9" s="1"><' + b"p" * 80 + b':v>-1e308</' + b"p" * 80 + b':v></c></row>',
+     "cannot be read as a date"),  # a namespace prefix longer than any look-back
+    (b'<row r="9"><c r="D9" s="1"><v>\n -1e308</v></c></row>', "cannot be read as a date"),
+    (b'<row r="4"><c r="AA4"><v>1</v></c><c r="ABC4"><v>1</v></c></row>', None),  # wide but short
+    (b'<row r="300000"><c r="O300000"><v>1</v></c></row>', None),  # long but narrow: 4.5 million
+    (b'<row r="9"><c r="D9" t="inlineStr"><is><t>r="ZZZ1048576" v>-1e308</t></is></c></row>', None),
+])
+def test_hints_find_what_the_exact_patterns_find(tmp_path, monkeypatch, xml, refused, padded):
+    """The exact patterns run only where a cheap hint is found; the small sheet read whole and
+    the large one streamed in many chunks (limits lowered) reach the same verdict."""
+    monkeypatch.setattr(safety, "CHUNK", 4 << 10)
+    path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "odd.xlsx", (PADDING if padded else b"") + xml)
+    with zipfile.ZipFile(path) as zf:
+        assert (zf.getinfo("xl/worksheets/sheet1.xml").file_size > safety.PROLOG_SCAN) is padded
+    if refused:
+        with pytest.raises(TrackerError, match=refused):
+            safety.check_workbook(path)
+    else:
+        safety.check_workbook(path)
+
+
+def _big_sheet(rows: int, extra: bytes = b"") -> bytes:
+    """A Tracker sheet of `rows` data rows over 15 columns, as openpyxl writes one."""
+    cols = [chr(65 + j) for j in range(15)]
+    head = b"<row r=\"1\">" + b"".join(b'<c r="%s1" t="inlineStr"><is><t>H%s</t></is></c>' % (c.encode(), c.encode())
+                                       for c in cols) + b"</row>"
+    body = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d" t="n"><v>%d</v></c>' % (c.encode(), r, r)
+                                                  for c in cols) + b"</row>" for r in range(2, rows + 2))
+    return (b'<worksheet xmlns="' + MAIN_NS.encode() + b'"><sheetData>' + head + body + extra
+            + b"</sheetData></worksheet>")
+
+
+def test_a_real_size_tracker_passes_and_its_error_cells_are_noted(tmp_path):
+    """100,000 rows x 15 columns (refs up to O100001, six digits) pass; the note for the reader
+    says whether the sheet holds an error cell."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    plain = rewrite_part(good, tmp_path / "big.xlsx", "xl/worksheets/sheet1.xml", lambda d: _big_sheet(100_000))
+    safety.check_workbook(plain)
+    seen = safety.last_check(plain)
+    assert seen.scanned == {"xl/worksheets/sheet1.xml"} and not seen.error_parts
+    error = b'<row r="100002"><c r="F100002" t="e"><v>#N/A</v></c></row>'
+    marked = rewrite_part(good, tmp_path / "err.xlsx", "xl/worksheets/sheet1.xml", lambda d: _big_sheet(100_000, error))
+    safety.check_workbook(marked)
+    assert safety.last_check(marked).error_parts == {"xl/worksheets/sheet1.xml"}
+    assert safety.last_check(plain) is None  # the note is for the last file checked only
+
+
+def test_a_workbook_part_too_large_to_keep_is_parsed_as_before(tmp_path):
+    """workbook.xml beyond PROLOG_SCAN is read again and parsed; a damaged small one gets the
+    same sentence whether or not the same content was parsed before."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    pad = b"<!--" + b"x" * (safety.PROLOG_SCAN + 10) + b"-->"
+    big = rewrite_part(good, tmp_path / "big.xlsx", "xl/workbook.xml", lambda d: d.replace(b"<sheets>", pad + b"<sheets>"))
+    safety.check_workbook(big)
+    for k in range(2):
+        bad = rewrite_part(good, tmp_path / f"bad{k}.xlsx", "xl/workbook.xml", lambda d: d.replace(b"</sheets>", b"</sheet>"))
+        with pytest.raises(TrackerError, match=f"bad{k}.xlsx is damaged"):
+            safety.check_workbook(bad)
