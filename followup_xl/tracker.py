@@ -524,6 +524,11 @@ def workbook_info(zf: zipfile.ZipFile | Path) -> WorkbookInfo:
         rels = zf.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         rels = None
+    return workbook_info_of(workbook, rels)
+
+
+def workbook_info_of(workbook: bytes, rels: bytes | None) -> WorkbookInfo:
+    """workbook_info from the parts' bytes (the safety check hands them over, already read)."""
     small = len(workbook) + len(rels or b"") <= 1 << 16  # only small parts are kept in the cache
     info = (_parse_workbook_info if small else _parse_workbook_info.__wrapped__)(workbook, rels)
     return WorkbookInfo(info.date1904, dict(info.sheets), dict(info.names))  # a copy of the cached one
@@ -813,8 +818,9 @@ def _short(exc: BaseException) -> str:
 def _read(path: Path, name: str, check=None) -> TrackerData:
     """The reading behind read_tracker; `check` (what safety.check_workbook returned) tells
     which sheet parts hold no error cell, so they are not scanned again."""
-    with zipfile.ZipFile(path) as zf:  # opened once for the workbook part and the error scan
-        info = workbook_info(zf)
+    with _LazyZip(path) as zf:  # opened once, when the check's findings do not suffice
+        parts = getattr(check, "workbook_parts", None)
+        info = workbook_info_of(*parts) if parts is not None else workbook_info(zf.get())
         try:
             sheet, grid, settings, problems, errors = _read_book(path, name, info, zf, check)
         except Exception as exc:  # python-calamine knows only the seven classic error values
@@ -829,6 +835,29 @@ def _read(path: Path, name: str, check=None) -> TrackerData:
     data.problems = problems + data.problems
     data.as_of_setting = settings.as_of
     return data
+
+
+class _LazyZip:
+    """The workbook's zip archive, opened on first use: for a tracker the safety check read
+    whole (its workbook part, its sheet sizes, no error cell) the reader never needs it."""
+
+    def __init__(self, path: Path) -> None:
+        self._path, self._zf = path, None
+
+    def get(self) -> zipfile.ZipFile:
+        if self._zf is None:
+            self._zf = zipfile.ZipFile(self._path)
+        return self._zf
+
+    def __getattr__(self, name: str) -> Any:  # open, read, namelist, getinfo: the archive's
+        return getattr(self.get(), name)
+
+    def __enter__(self) -> _LazyZip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._zf is not None:
+            self._zf.close()
 
 
 # A Tracker sheet part larger than this is parsed by python-calamine in a worker thread (it
@@ -852,7 +881,8 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile,
         names = list(book.sheet_names)
         sheet = tracker_sheet_name(names, name)
         member = info.sheets.get(sheet, "")
-        threaded = _member_size(zf, member) >= THREAD_MIN_BYTES
+        sizes = getattr(check, "sizes", {})
+        threaded = (sizes[member] if member in sizes else _member_size(zf, member)) >= THREAD_MIN_BYTES
         scan = check is None or check.may_hold_errors(member)
         if threaded:  # first: the settings cannot be read while calamine holds the workbook
             grid, errors = _parse_beside_scan(book, sheet, zf, member, scan)

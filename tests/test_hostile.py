@@ -1115,3 +1115,28 @@ def test_a_workbook_part_too_large_to_keep_is_parsed_as_before(tmp_path):
         bad = rewrite_part(good, tmp_path / f"bad{k}.xlsx", "xl/workbook.xml", lambda d: d.replace(b"</sheets>", b"</sheet>"))
         with pytest.raises(TrackerError, match=f"bad{k}.xlsx is damaged"):
             safety.check_workbook(bad)
+
+
+def test_the_reader_takes_the_checks_findings(tmp_path, monkeypatch):
+    """A clean small tracker is read without opening its zip a second time (the check hands
+    over the workbook part, the sheet sizes and 'no error cell'); a tracker with an error
+    cell, or a workbook part too large to keep, is opened and read as before."""
+    from followup_xl import tracker
+
+    opened = []
+    real = tracker._LazyZip.get
+    monkeypatch.setattr(tracker._LazyZip, "get", lambda self: opened.append(self._path.name) or real(self))
+    clean = good_tracker(tmp_path / "clean.xlsx")
+    wb = openpyxl.load_workbook(clean)
+    wb["Tracker"]["D3"] = "#N/A"  # openpyxl stores an error value (t="e")
+    wb.save(tmp_path / "error.xlsx")
+    pad = b"<!--" + b"x" * (safety.PROLOG_SCAN + 10) + b"-->"
+    big = rewrite_part(clean, tmp_path / "big.xlsx", "xl/workbook.xml", lambda d: d.replace(b"<sheets>", pad + b"<sheets>"))
+    plain = tracker.read_tracker(clean)
+    assert opened == [] and safety.last_check(clean).workbook_parts is not None
+    flagged = tracker.read_tracker(tmp_path / "error.xlsx")
+    assert opened == ["error.xlsx"]
+    assert any(p.value == "#N/A" for p in flagged.problems), flagged.problems
+    again = tracker.read_tracker(big)
+    assert opened == ["error.xlsx", "big.xlsx"] and safety.last_check(big).workbook_parts is None
+    assert len(again.problems) == len(plain.problems) and again.date1904 == plain.date1904
