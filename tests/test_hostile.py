@@ -1140,3 +1140,59 @@ def test_the_reader_takes_the_checks_findings(tmp_path, monkeypatch):
     again = tracker.read_tracker(big)
     assert opened == ["error.xlsx", "big.xlsx"] and safety.last_check(big).workbook_parts is None
     assert len(again.problems) == len(plain.problems) and again.date1904 == plain.date1904
+
+
+def _parts_both_ways(path: Path) -> list[tuple[str, bytes | None, bytes | Exception]]:
+    """(part, inflated from the file's bytes or None, what zipfile reads or raises) of each part."""
+    blob = path.read_bytes()
+    found = []
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            try:
+                read: bytes | Exception = zf.read(info)
+            except Exception as exc:  # noqa: BLE001 - compared below
+                read = exc
+            found.append((info.filename, safety._part_of(blob, info), read))
+    return found
+
+
+def _stored(src: Path, dst: Path) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+        for name in zin.namelist():
+            zout.writestr(name, zin.read(name))
+    return dst
+
+
+def _patched(src: Path, dst: Path, old: bytes, new: bytes, last: bool = False) -> Path:
+    """The file with the first (or last: in the zip directory) occurrence of `old` replaced."""
+    data = src.read_bytes()
+    at = data.rfind(old) if last else data.find(old)
+    assert at >= 0
+    dst.write_bytes(data[:at] + new + data[at + len(old):])
+    return dst
+
+
+def test_parts_inflated_from_memory_are_those_zipfile_reads(tmp_path):
+    """A small file's parts are inflated from its bytes; whenever that succeeds the bytes are
+    exactly zipfile's, and a part zipfile refuses (a wrong CRC, a local header naming another
+    part, a cut) is never inflated that way, so the check still refuses the file."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    stored = _stored(good, tmp_path / "stored.xlsx")
+    with zipfile.ZipFile(good) as zf:
+        info = zf.getinfo("xl/workbook.xml")
+    crc = struct.pack("<I", info.CRC)
+    bad_crc = _patched(good, tmp_path / "crc.xlsx", crc, struct.pack("<I", info.CRC ^ 1), last=True)
+    renamed = _patched(good, tmp_path / "renamed.xlsx", b"xl/workbook.xml", b"xl/workbooc.xml")  # the local header
+    for path in (good, stored):
+        rows = _parts_both_ways(path)
+        assert all(fast == read for _, fast, read in rows), path.name
+        safety.check_workbook(path)
+    for path in (bad_crc, renamed):
+        rows = _parts_both_ways(path)
+        assert [fast for name, fast, _ in rows if name == "xl/workbook.xml"] == [None], path.name
+        assert all(fast == read for _, fast, read in rows if fast is not None), path.name
+        with pytest.raises(TrackerError, match="damaged"):
+            safety.check_workbook(path)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[: info.header_offset + 40])
+    assert safety._part_of(cut.read_bytes(), info) is None
