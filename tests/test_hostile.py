@@ -140,18 +140,8 @@ def billion_laughs(src: Path, dst: Path, part: str = "xl/worksheets/sheet1.xml")
     """A DOCTYPE whose entity &lol9; expands to 10^9 'lol's (3 GB), used in a cell of the sheet;
     part="xl/sharedStrings.xml" moves the cell's text (and the entity) to a shared-strings table."""
     if part == "xl/sharedStrings.xml":
-        rel = (b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-               b'sharedStrings" Target="sharedStrings.xml" Id="rId99" /></Relationships>')
-        override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
-        return rewrite(src, dst, {
-            "xl/worksheets/sheet1.xml": lambda d: d.replace(
-                b'<c r="A2" t="inlineStr"><is><t>Acme</t></is></c>', b'<c r="A2" t="s"><v>0</v></c>'),
-            "xl/_rels/workbook.xml.rels": lambda d: d.replace(b"</Relationships>", rel),
-            "[Content_Types].xml": lambda d: d.replace(b"</Types>", override),
-            part: lambda d: LAUGHS + f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1">'.encode()
-            + b"<si><t>Acme &lol9;</t></si></sst>",
-        })
+        return with_shared_strings(src, dst, LAUGHS + f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1">'.encode()
+                                   + b"<si><t>Acme &lol9;</t></si></sst>")
 
     def change(data: bytes) -> bytes:
         body = _without_declaration(data).replace(
@@ -287,6 +277,12 @@ def far_cell(src: Path, dst: Path) -> Path:
 def huge_unique_count(src: Path, dst: Path, count: int = 4_000_000_000) -> Path:
     """A shared-strings table claiming 4 billion entries: python-calamine reserves room for
     them up front (96 GB) and aborts."""
+    return with_shared_strings(src, dst, f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="{count}">'.encode()
+                               + b"<si><t>Acme</t></si></sst>")
+
+
+def with_shared_strings(src: Path, dst: Path, sst: bytes) -> Path:
+    """The tracker with cell A2 (Company) moved into a shared-strings part whose XML is sst."""
     rel = (b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
            b'sharedStrings" Target="sharedStrings.xml" Id="rId99" /></Relationships>')
     override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
@@ -296,8 +292,7 @@ def huge_unique_count(src: Path, dst: Path, count: int = 4_000_000_000) -> Path:
             b'<c r="A2" t="inlineStr"><is><t>Acme</t></is></c>', b'<c r="A2" t="s"><v>0</v></c>'),
         "xl/_rels/workbook.xml.rels": lambda d: d.replace(b"</Relationships>", rel),
         "[Content_Types].xml": lambda d: d.replace(b"</Types>", override),
-        "xl/sharedStrings.xml": lambda d: f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="{count}">'.encode()
-        + b"<si><t>Acme</t></si></sst>",
+        "xl/sharedStrings.xml": lambda d: sst,
     })
 
 
