@@ -22,7 +22,6 @@ import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from collections.abc import Callable
@@ -195,20 +194,15 @@ def mailto(item: Item) -> str | None:
     if not EMAIL_RE.match(address):
         return None
     subj = subject(item.company, item.role)
-    # RFC 6068: line breaks as CRLF, %0D%0A. Encoded line by line and sentence by sentence
-    # (the same as encoding the whole: it works character by character), as most sentences
-    # of the drafts repeat.
-    body = "%0D%0A".join(map(_percent_line, item.message.replace("\r\n", "\n").split("\n")))
+    # RFC 6068: line breaks as CRLF, %0D%0A: a line feed (a CRLF made one first) encodes to
+    # %0D%0A, a lone carriage return to %0D. One translate of the whole draft (encoding works
+    # character by character, so this equals encoding it line by line).
+    body = percent_encode(item.message.replace("\r\n", "\n"), _PCT_BODY)
     return f"mailto:{percent_encode(address, _PCT_ADDRESS)}?subject={percent_encode(subj)}&body={body}"
 
 
-def _percent_line(line: str) -> str:
-    return ".%20".join(map(_percent_piece, line.split(". ")))
-
-
-@lru_cache(maxsize=2048)
-def _percent_piece(text: str) -> str:
-    return percent_encode(text)
+_PCT_BODY = list(_PCT_ANY)
+_PCT_BODY[10] = "%0D%0A"
 
 
 # ----------------------------------------------------------------------------- json
@@ -584,31 +578,35 @@ class _Sheet:
         if isinstance(styles, int):
             styles = [styles] * len(values)
         cells = []
+        append = cells.append
         strings = self.strings
         index = strings.index
+        get = index.get
+        style_attr = _STYLE_ATTRS.get
         texts = 0
+        tail = f'{r}"'  # the row number, formatted once a row
         for letter, value, style in zip(_LETTERS, values, styles):
-            s = _STYLE_ATTRS.get(style)
+            s = style_attr(style)
             if s is None:
                 s = f' s="{style}"' if style else ""
             kind = type(value)
             if kind is str and value:
-                k = index.get(value)
+                k = get(value)
                 if k is None:
                     k = index[value] = len(index)
                 texts += 1
-                cells.append(f'<c r="{letter}{r}"{s} t="s"><v>{k}</v></c>')
+                append(f'<c r="{letter}{tail}{s} t="s"><v>{k}</v></c>')
             elif value is None or value == "":
                 if style:
-                    cells.append(f'<c r="{letter}{r}"{s}/>')
+                    append(f'<c r="{letter}{tail}{s}/>')
             elif kind is int:
-                cells.append(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
+                append(f'<c r="{letter}{tail}{s}><v>{value}</v></c>')
             elif kind is dt.date:
-                cells.append(f'<c r="{letter}{r}"{s}><v>{value.toordinal() - _EPOCH_1900}</v></c>')
+                append(f'<c r="{letter}{tail}{s}><v>{value.toordinal() - _EPOCH_1900}</v></c>')
             elif isinstance(value, str):
-                cells.append(f'<c r="{letter}{r}"{s} t="s"><v>{strings(value)}</v></c>')
+                append(f'<c r="{letter}{tail}{s} t="s"><v>{strings(value)}</v></c>')
             else:
-                cells.append(f'<c r="{letter}{r}"{s}{_xl_number(value, strings)}</c>')
+                append(f'<c r="{letter}{tail}{s}{_xl_number(value, strings)}</c>')
         strings.count += texts
         ht = f' ht="{height:g}" customHeight="1"' if height else ""
         self.rows.append(f'<row r="{r}"{ht}>{"".join(cells)}</row>')

@@ -298,22 +298,40 @@ def find_trackers(paths: Any) -> tuple[list[Path], list[Problem]]:
         p = Path(raw)
         if not p.exists():
             raise TrackerError(f"{raw} was not found: check the file name and the folder.")
+        links: set[str] = set()
         if p.is_dir():
             # .xls/.xlsb/.ods are taken too, so they are refused with a reason, not skipped silently
-            members = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in SPREADSHEET_SUFFIXES)
+            members = sorted(_folder_members(p, links))
             if not members:
                 raise TrackerError(f"{raw} has no tracker workbooks (.xlsx) in it: check the folder.")
             candidates = members
+            real = p.resolve()  # a member that is no symbolic link resolves to real / its name
+            resolve = lambda q: q.resolve() if q.name in links else real / q.name  # noqa: E731
         else:
             candidates = [p]
+            resolve = Path.resolve
         for q in candidates:
             skip = _skip_reason(q, from_folder=p.is_dir())
             if skip:
                 problems.append(Problem(q.name, None, None, None, skip, "warning"))
-            elif (key := q.resolve()) not in seen:
+            elif (key := resolve(q)) not in seen:
                 seen.add(key)
                 found.append(q)
     return found, problems
+
+
+def _folder_members(folder: Path, links: set[str]) -> list[Path]:
+    """The spreadsheet files of a folder (one scandir: the entries know whether they are files
+    and links without a stat each); the names of symbolic links are added to `links`."""
+    members = []
+    with os.scandir(folder) as entries:
+        for e in entries:
+            q = folder / e.name
+            if q.suffix.lower() in SPREADSHEET_SUFFIXES and e.is_file():
+                members.append(q)
+                if e.is_symlink():
+                    links.add(e.name)
+    return members
 
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")

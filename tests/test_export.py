@@ -709,3 +709,17 @@ def test_write_keeps_usual_permissions(result, tmp_path):
         assert old.stat().st_mode & 0o777 == 0o664
     finally:
         os.umask(umask)
+
+
+def test_mailto_body_is_the_draft_percent_encoded_with_crlf_line_breaks():
+    """The body is encoded in one pass (a line feed -> %0D%0A): it must equal encoding the
+    draft line by line with urllib, for CRLF, LF, a lone CR and non-ASCII text alike."""
+    from dataclasses import replace
+    from urllib.parse import quote
+
+    base = make_item("2026-11-24", "Due this week", "Zoë & Co", role="R&D", name="Ana",
+                     email="ana@example.com")
+    for message in (base.message, "a\r\nb\nc\rd", "Hi Zoë. 😀 ok.\n\n~x_y-z.", "", "\n\r\n\r"):
+        link = export.mailto(replace(base, message=message))
+        lines = message.replace("\r\n", "\n").split("\n")
+        assert link.split("&body=", 1)[1] == "%0D%0A".join(quote(line, safe="") for line in lines)

@@ -383,3 +383,24 @@ def test_sample_recalculated_by_libreoffice_agrees(tmp_path):
     assert result.counts["closed"] == computed_states.count(schema.CLOSED)
     assert result.counts["needs_date"] == computed_states.count(schema.NEEDS_DATE)
     assert result.counts["limit_reached"] == computed_states.count(schema.LIMIT_REACHED)
+
+
+def test_find_trackers_counts_each_workbook_once_through_links(tmp_path):
+    """Members of a folder are resolved without a system call each (folder resolved once,
+    links resolved one by one): a link or a linked folder must still not list a file twice."""
+    from followup_xl.weekly import find_trackers
+
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    (folder / "a.xlsx").write_bytes(b"x")
+    (folder / "b.XLSX").write_bytes(b"x")
+    (folder / "notes.txt").write_bytes(b"x")
+    (folder / "dir.xlsx").mkdir()
+    (folder / "link.xlsx").symlink_to(folder / "a.xlsx")
+    (folder / "dangling.xlsx").symlink_to(folder / "missing.xlsx")
+    (tmp_path / "alias").symlink_to(folder, target_is_directory=True)
+    found, problems = find_trackers([folder])
+    assert found == [folder / "a.xlsx", folder / "b.XLSX"] and problems == []
+    found, _ = find_trackers([folder / "link.xlsx", tmp_path / "alias", folder])
+    assert found == [folder / "link.xlsx", tmp_path / "alias" / "b.XLSX"]
+    assert [q.resolve() for q in found] == [(folder / "a.xlsx").resolve(), (folder / "b.XLSX").resolve()]
