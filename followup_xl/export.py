@@ -496,6 +496,7 @@ _XL_STYLES = (
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XL_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _XL_NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>\r]|_x")  # what xl_escape changes
+_XL_NEEDS_ESCAPE_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>\r]")  # the same, "_x" aside
 _XL_SI_BETWEEN = '</t></si><si><t xml:space="preserve">'
 _EPOCH_1900 = dt.date(1899, 12, 30).toordinal()
 
@@ -553,7 +554,8 @@ class _Strings:
 
     def xml(self) -> str:
         texts = list(self.index)
-        if _XL_NEEDS_ESCAPE.search("".join(texts)):  # else (the usual case) none needs escaping
+        joined = "".join(texts)  # a class alone is searched faster than with the "_x" branch
+        if "_x" in joined or _XL_NEEDS_ESCAPE_CHAR.search(joined):  # else (usually) none needs escaping
             texts = [xl_escape(t) if _XL_NEEDS_ESCAPE.search(t) else t for t in texts]
         items = f'<si><t xml:space="preserve">{_XL_SI_BETWEEN.join(texts)}</t></si>' if texts else ""
         return (f'{_XML_DECL}<sst xmlns="{_NS_MAIN}" count="{self.count}" '
@@ -650,7 +652,8 @@ class _Sheet:
 def _xl_message_height(text: str, width: float) -> float:
     """A row height that shows the whole wrapped draft (Excel does not autofit on open)."""
     per_line = max(int(width * 1.1), 20)
-    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    parts = text.split("\n")  # a part of n > 0 characters takes (n - 1) // per_line + 1 lines, a blank one 1
+    lines = len(parts) + sum([(n - 1) // per_line for n in map(len, parts) if n > per_line])
     return min(15.0 * lines, 409.0)
 
 
@@ -730,9 +733,10 @@ def tracker_names(result: WeeklyResult) -> dict[str, str]:
     trackers share it), plus files that only appear in problems (unreadable ones)."""
     paths = list(dict.fromkeys(result.trackers))
     seen: dict[str, int] = {}
+    names = {p: Path(p).name for p in paths}
     for path in paths:
-        seen[Path(path).name] = seen.get(Path(path).name, 0) + 1
-    out = {(Path(p).name if seen[Path(p).name] == 1 else p): p for p in paths}
+        seen[names[path]] = seen.get(names[path], 0) + 1
+    out = {(names[p] if seen[names[p]] == 1 else p): p for p in paths}
     for name in [*(i.tracker for i in result.items), *(p.tracker for p in result.problems)]:
         out.setdefault(name, "")
     return out

@@ -723,3 +723,17 @@ def test_mailto_body_is_the_draft_percent_encoded_with_crlf_line_breaks():
         link = export.mailto(replace(base, message=message))
         lines = message.replace("\r\n", "\n").split("\n")
         assert link.split("&body=", 1)[1] == "%0D%0A".join(quote(line, safe="") for line in lines)
+
+
+def test_xl_message_height_counts_wrapped_lines_as_ceil_per_line():
+    """The row height counts ceil(len / per_line) lines for each line (1 for a blank one)."""
+    import random
+
+    rng = random.Random(5)
+    for width in (10, 18.2, 60, 80):
+        per_line = max(int(width * 1.1), 20)
+        for _ in range(300):
+            parts = ["x" * rng.choice([0, 1, per_line - 1, per_line, per_line + 1, rng.randrange(400)])
+                     for _ in range(rng.randrange(1, 8))]
+            lines = sum(max(1, -(-len(p) // per_line)) for p in parts)
+            assert export._xl_message_height("\n".join(parts), width) == min(15.0 * lines, 409.0)
