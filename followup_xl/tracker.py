@@ -216,8 +216,24 @@ def _date_column(col: Sequence[Any], date1904: bool, order: str) -> tuple[np.nda
             return _text_date(v, date1904, order)
         return _cell_date(v, date1904, order)
 
+    types = set(map(type, col))
+    if types <= _PLAIN_DATE_TYPES:  # the usual cells (no bool, error or number): no convert call
+        days: dict[Any, int] = {}
+        for v in set(col):
+            if type(v) is str:
+                day, reason = _text_date(v, date1904, order)
+                if reason:
+                    break
+                days[v] = day
+            else:
+                days[v] = v.toordinal() - _UNIX_ORDINAL
+        else:
+            return np.fromiter(map(days.__getitem__, col), dtype=np.int64, count=len(col)).view("datetime64[D]"), {}
     values, bad = _map_unique(col, convert)
     return np.array(values, dtype=np.int64).view("datetime64[D]"), bad
+
+
+_PLAIN_DATE_TYPES = frozenset((dt.date, dt.datetime, str))
 
 
 @lru_cache(maxsize=8192)

@@ -262,3 +262,27 @@ def test_text_columns_follow_their_rows_past_blank_rows(tmp_path):
     frame = data.frame()
     assert frame.index.tolist() == [2, 4, 7] and frame["company"].tolist() == ["A co", "B co", "C co"]
     assert frame["last_contact"].tolist()[1] == np.datetime64("2026-11-17")
+
+
+def test_date_column_fast_path_equals_the_cell_by_cell_typing():
+    """Columns of only dates, date-times and text take a path without a convert call per
+    distinct cell; it must give what typing each cell with _cell_date gives."""
+    import datetime as dt
+    import random
+
+    import numpy as np
+
+    from followup_xl import tracker
+
+    rng = random.Random(7)
+    pool = [dt.date(2026, 11, 30), dt.datetime(2026, 11, 30, 9, 30), dt.datetime(2025, 1, 2),
+            dt.date(1999, 12, 31), "", "  ", "2026-03-09", "3/4/2026", "4.3.2026", "30 Nov 2026",
+            "Nov 30, 2026", "45000", "tomorrow", "2026-13-01", "#N/A", 45000.0, None, True]
+    for date1904 in (False, True):
+        for order in ("MDY", "DMY"):
+            for _ in range(60):
+                col = [rng.choice(pool[:rng.randrange(1, len(pool) + 1)]) for _ in range(rng.randrange(0, 30))]
+                got, bad = tracker._date_column(col, date1904, order)
+                want = [tracker._cell_date(v, date1904, order) for v in col]
+                assert got.view(np.int64).tolist() == [d for d, _ in want]
+                assert bad == {i: r for i, (_, r) in enumerate(want) if r}
