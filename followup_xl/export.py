@@ -22,6 +22,7 @@ import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 from collections.abc import Callable
@@ -194,15 +195,20 @@ def mailto(item: Item) -> str | None:
     if not EMAIL_RE.match(address):
         return None
     subj = subject(item.company, item.role)
-    # RFC 6068: line breaks as CRLF, %0D%0A: a line feed (a CRLF made one first) encodes to
-    # %0D%0A, a lone carriage return to %0D. One translate of the whole draft (encoding works
-    # character by character, so this equals encoding it line by line).
-    body = percent_encode(item.message.replace("\r\n", "\n"), _PCT_BODY)
+    # RFC 6068: line breaks as CRLF, %0D%0A. Encoded line by line and sentence by sentence
+    # (the same as encoding the whole: it works character by character), as most sentences
+    # of the drafts repeat (measured: faster than one translate of the whole draft).
+    body = "%0D%0A".join(map(_percent_line, item.message.replace("\r\n", "\n").split("\n")))
     return f"mailto:{percent_encode(address, _PCT_ADDRESS)}?subject={percent_encode(subj)}&body={body}"
 
 
-_PCT_BODY = list(_PCT_ANY)
-_PCT_BODY[10] = "%0D%0A"
+def _percent_line(line: str) -> str:
+    return ".%20".join(map(_percent_piece, line.split(". ")))
+
+
+@lru_cache(maxsize=2048)
+def _percent_piece(text: str) -> str:
+    return percent_encode(text)
 
 
 # ----------------------------------------------------------------------------- json
