@@ -188,8 +188,7 @@ def run_weekly(paths: tuple[str, ...], *, week: str | None, as_of: str | None, f
 
 def summary_rows(result) -> list[tuple[str, str]]:
     """(label, figure) lines of the end-of-run summary."""
-    errors = sum(1 for p in result.problems if p.severity == "error")
-    warnings = len(result.problems) - errors
+    errors, warnings = result.severity_counts
     c = result.counts
     return [
         ("Week", f"{result.week_start:%d %b} - {result.week_end:%d %b %Y} (as of {result.as_of.isoformat()})"),
@@ -279,18 +278,12 @@ def check_cmd(paths: tuple[str, ...], as_of: Optional[str]) -> None:
 
 def problem_lines(result) -> list[str]:
     """One line per problem: where, what, and (error)/(warning)."""
-    lines = []
-    for p in result.problems:
-        where = p.tracker + (f" row {p.row}" if p.row is not None else "")
-        where += f", {p.column}" if p.column else ""
-        lines.append(f"{p.severity.upper():7} {where}: {p.message}")
-    return lines
+    return [f"{p.severity.upper():7} {p.where}: {p.message}" for p in result.problems]
 
 
 def check_summary(result) -> str:
     c = result.counts
-    errors = sum(1 for p in result.problems if p.severity == "error")
-    warnings = len(result.problems) - errors
+    errors, warnings = result.severity_counts
     return (f"{result.total_rows} rows: {c['listed']} to contact this week, {c['not_due']} not due, "
             f"{c['closed']} closed, {c['needs_date']} need a date, {c['limit_reached']} at the "
             f"follow-up limit, {c['problem']} with a problem; {errors} problem(s), {warnings} warning(s).")

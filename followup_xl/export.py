@@ -31,7 +31,7 @@ from typing import Any
 from . import __version__, schema
 from .errors import FollowupError, UsageError, quote
 from .messages import WEEKDAYS, clean_text, natural_date, subject
-from .weekly import COUNT_KEYS, Item, Problem, WeeklyResult
+from .weekly import COUNT_KEYS, Item, WeeklyResult
 
 FORMATS = ("xlsx", "csv", "md", "html", "ics", "json")
 STDOUT = "-"
@@ -290,11 +290,6 @@ def _md_drafts(items: list[Item]) -> list[str]:
     return lines
 
 
-def _problem_where(p: Problem) -> str:
-    where = p.tracker + (f" row {p.row}" if p.row is not None else "")
-    return where + (f", {p.column}" if p.column else "")
-
-
 def render_md(result: WeeklyResult) -> bytes:
     lines = [f"# Follow-ups for the week of {long_date(result.week_start)} "
              f"({iso_week(result.week_start)})", "",
@@ -308,7 +303,7 @@ def render_md(result: WeeklyResult) -> bytes:
         lines += [f"## Problems ({len(result.problems)})", ""]
         for p in result.problems:
             value = "" if p.value is None else f" — value {md_escape(quote(p.to_json()['value']))}"
-            lines.append(f"- **{p.severity}**: {md_escape(_problem_where(p))}{value}: "
+            lines.append(f"- **{p.severity}**: {md_escape(p.where)}{value}: "
                          f"{md_escape(p.message)}")
         lines.append("")
     return "\n".join(lines).encode("utf-8")
@@ -380,7 +375,7 @@ def render_html(result: WeeklyResult) -> bytes:
         for p in result.problems:
             value = "" if p.value is None else f" — value <code>{_h(quote(p.to_json()['value']))}</code>"
             out.append(f'<li><span class="{_h(p.severity)}">{_h(p.severity)}</span>: '
-                       f"{_h(_problem_where(p))}{value}: {_h(p.message)}</li>")
+                       f"{_h(p.where)}{value}: {_h(p.message)}</li>")
         out += ["</ul>", "</section>"]
     out += ["</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")

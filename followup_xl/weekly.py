@@ -53,6 +53,12 @@ class Problem:
     message: str
     severity: str = "error"  # "error" | "warning"
 
+    @property
+    def where(self) -> str:
+        """'tracker row N, Column' (what a person looks for in the workbook)."""
+        where = self.tracker + (f" row {self.row}" if self.row is not None else "")
+        return where + (f", {self.column}" if self.column else "")
+
     def to_json(self) -> dict[str, Any]:
         value = self.value
         if isinstance(value, (dt.date, dt.datetime)):
@@ -78,6 +84,12 @@ class WeeklyResult:
     @property
     def total_rows(self) -> int:
         return sum(self.counts[k] for k in COUNT_KEYS)
+
+    @property
+    def severity_counts(self) -> tuple[int, int]:
+        """(errors, warnings) among the problems."""
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        return errors, len(self.problems) - errors
 
     def to_json(self) -> dict[str, Any]:
         return {
