@@ -10,7 +10,6 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from operator import itemgetter
 from typing import Any
 
 COUNT_KEYS = ("listed", "not_due", "closed", "needs_date", "limit_reached", "problem")
@@ -164,8 +163,8 @@ def evaluate_group(trackers: list, as_of: dt.date) -> list[tuple]:
     return result
 
 
-def tracker_outcome(data, evaluated: tuple, week_end: dt.date, draft) -> tuple[list[Item], list[Problem], list[tuple], dict[str, int]]:
-    """One tracker's items for the week (and their sort keys), warnings and counts."""
+def tracker_outcome(data, evaluated: tuple, week_end: dt.date, draft) -> tuple[list[Item], list[Problem], dict[str, int]]:
+    """One tracker's items for the week, warnings and counts."""
     import numpy as np
 
     from . import schema
@@ -185,9 +184,9 @@ def tracker_outcome(data, evaluated: tuple, week_end: dt.date, draft) -> tuple[l
     return _items(data, good, state, nxt, overdue, scheduled, listed, draft) + (counts,)
 
 
-def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[list[Item], list[Problem], list[tuple]]:
-    """Item objects for the listed rows, their sort keys, and a warning for each scheduled row
-    with no contact person."""
+def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[list[Item], list[Problem]]:
+    """Item objects for the listed rows, and a warning for each scheduled row with no contact
+    person."""
     import numpy as np
 
     from .tracker import _empty_mask, cell_text, take
@@ -223,8 +222,7 @@ def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[l
                   tracker=data.name, row=rows[k],
                   message=draft(name[k], company[k], role[k], interview[k]))
              for k in range(len(pick))]
-    keys = list(zip(due, [(c or "").casefold() for c in company], [data.name] * len(pick), rows))
-    return items, warnings, keys
+    return items, warnings
 
 
 def _drafter():
@@ -252,7 +250,6 @@ def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
     result = WeeklyResult(week_start=start, week_end=end, as_of=a)
     result.problems.extend(file_problems or [])
     draft = _drafter()
-    keyed: list[tuple[tuple, Item]] = []
     groups: dict[Any, list[int]] = {}  # trackers with the same settings share one pass
     for k, data in enumerate(trackers):
         groups.setdefault(replace(data.settings, as_of=None), []).append(k)
@@ -263,15 +260,14 @@ def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
     for members in groups.values():
         evaluated.update(zip(members, evaluate_group([trackers[k] for k in members], a)))
     for k, data in enumerate(trackers):
-        items, warnings, keys, counts = tracker_outcome(data, evaluated[k], end, draft)
-        keyed.extend(zip(keys, items))
+        items, warnings, counts = tracker_outcome(data, evaluated[k], end, draft)
+        result.items.extend(items)
         result.problems.extend(_merge_problems(data.problems, warnings))
         result.problems.extend(as_of_warnings.get(data.name, ()))
-        for k, v in counts.items():
-            result.counts[k] += v
+        for key, n in counts.items():
+            result.counts[key] += n
         result.trackers.append(str(data.path) if data.path else data.name)
-    keyed.sort(key=itemgetter(0))
-    result.items = [item for _, item in keyed]
+    result.items.sort(key=sort_key)
     return result
 
 
