@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import __version__, schema
+from .a1 import column_letter
 from .errors import FollowupError, UsageError, quote
 from .messages import WEEKDAYS, clean_text, natural_date, subject
 from .weekly import COUNT_KEYS, Item, WeeklyResult
@@ -513,15 +514,7 @@ def xl_escape(text: str) -> str:
     return text.replace("\r", "&#13;") if "\r" in text else text
 
 
-def _col_letter(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-_LETTERS = tuple(_col_letter(n) for n in range(1, 27))  # every sheet here has <= 26 columns
+_LETTERS = tuple(column_letter(n) for n in range(1, 27))  # every sheet here has <= 26 columns
 _STYLE_ATTRS = {k: (f' s="{k}"' if k else "") for k in range(S_ERROR + 1)}
 
 
@@ -616,11 +609,11 @@ class _Sheet:
         return r
 
     def link(self, row: int, col: int, url: str) -> None:
-        self.links.append((f"{_col_letter(col)}{row}", url))
+        self.links.append((f"{column_letter(col)}{row}", url))
 
     @property
     def last_ref(self) -> str:
-        return f"{_col_letter(self.ncols)}{max(len(self.rows), 1)}"
+        return f"{column_letter(self.ncols)}{max(len(self.rows), 1)}"
 
     def xml(self, selected: bool) -> str:
         tab = ' tabSelected="1"' if selected else ""

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from . import schema
+from .a1 import column_letter, column_number
 from .errors import FollowupError, TrackerError
 
 # --------------------------------------------------------------------------- limits
@@ -626,13 +627,6 @@ _R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Za-z]*)([0-9]*)["\']')
 FAST_ROWS, FAST_COLUMNS = 99_999, 26  # what a sheet without far candidates can reach at most
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n
-
-
 def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
     """The part's XML in chunks that end just before a '<', so no tag is ever split (a tag
     cannot contain '<'); an unbroken run longer than MAX_TAG is refused."""
@@ -688,12 +682,12 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
                 rest = _TAG_REST.match(chunk, m.end())
                 if rest and not rest.group(1):  # an attribute of a start tag, not text or <c .../>
                     ref = _SPLIT_REF.search(m.group())
-                    rows, cols = max(rows, int(ref.group(2))), max(cols, _column_number(ref.group(1)))
+                    rows, cols = max(rows, int(ref.group(2))), max(cols, column_number(ref.group(1)))
     if odd or rows * cols > MAX_CELLS:
         # cells without r="A1", prefixed tags, or far cells: follow python-calamine's own walk
         rows, cols = _walk_span(zf, info, sheet, shown)
     if rows * cols > MAX_CELLS:
-        raise TrackerError(f"{shown} has cells as far as row {rows:,} and column {_column_name(cols)} on "
+        raise TrackerError(f"{shown} has cells as far as row {rows:,} and column {column_letter(cols) or 'A'} on "
                            f"its sheet {sheet!r} ({rows * cols / 1e6:,.0f} million cells to read), far more "
                            f"than any tracker: {_TRIM}")
     return marked
@@ -735,21 +729,13 @@ def _walk_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: st
                     row = int(ref.group(2)) - 1
             elif not close:
                 if ref and ref.group(2):
-                    r, c = int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1
+                    r, c = int(ref.group(2)) - 1, column_number(ref.group(1)) - 1
                     col = c
                 else:
                     r, c = row, col
                 max_row, max_col = max(max_row, r + 1), max(max_col, c + 1)
                 col += 1
     return max_row, max_col
-
-
-def _column_name(n: int) -> str:
-    letters = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters or "A"
 
 
 __all__ = [

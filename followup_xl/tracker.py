@@ -43,6 +43,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from . import schema
+from .a1 import column_number
 from .dates import coerce_date
 from .errors import FollowupError, NotADateError, TrackerError, quote
 from .schema import Settings
@@ -582,10 +583,7 @@ def _parse_workbook_info(workbook: bytes, rels_xml: bytes | None) -> WorkbookInf
 
 def _cell_index(ref: str) -> tuple[int, int]:
     m = re.match(r"([A-Z]+)(\d+)", ref)
-    col = 0
-    for ch in m[1]:
-        col = col * 26 + ord(ch) - 64
-    return int(m[2]) - 1, col - 1
+    return int(m[2]) - 1, column_number(m[1]) - 1
 
 
 _ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
