@@ -115,16 +115,6 @@ def _position(company: str, role: str) -> str:
     return "the position"
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or value == "" or value != value:  # blank, NaN or NaT
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return coerce_date(value)  # text or serial (the Excel function); bad text raises NotADateError
-
-
 def draft(contact_name: Any, company: Any, role: Any = None, interview_date: Any = None) -> str:
     """A polite follow-up e-mail body addressed to the contact person's first name.
 
@@ -133,7 +123,7 @@ def draft(contact_name: Any, company: Any, role: Any = None, interview_date: Any
     """
     company_text, role_text = clean_text(company), clean_text(role)
     position = _position(company_text, role_text)
-    day = _as_date(interview_date)
+    day = coerce_date(interview_date)  # blank/NaN/NaT -> None; bad text raises NotADateError
     about = f"our conversation on {natural_date(day)} about" if day else "my application for"
     lines = [
         greeting(contact_name),
