@@ -45,13 +45,19 @@ def _canonical_subdivision(country: str, subdivision: str | None) -> str | None:
     return subdivision
 
 
+# What the holidays package raises for a code it has no calendar for: NotImplementedError,
+# or TypeError when the code names one of its module's constants (it looks the code up with
+# getattr on the module: JAN, MON and WEEKEND are ints and tuples, not calendars).
+_UNKNOWN_CODE = (NotImplementedError, TypeError)
+
+
 @lru_cache(maxsize=None)
 def _subdivisions(country: str) -> tuple[str, ...]:
     """The country's subdivision codes (what list_supported_countries gives for it, without
     loading every country: that takes 40 ms)."""
     try:
         entity = _holidays_lib().country_holidays(country)
-    except NotImplementedError:
+    except _UNKNOWN_CODE:
         return ()
     return tuple(type(entity).subdivisions)
 
@@ -61,7 +67,7 @@ def _holiday_entity(country: str, subdivision: str | None, years: Iterable[int] 
     try:
         subdivision = _canonical_subdivision(country, subdivision)
         return holidays_lib.country_holidays(country, subdiv=subdivision, years=years)
-    except NotImplementedError:
+    except _UNKNOWN_CODE:
         if subdivision and country in holidays_lib.list_supported_countries():
             known = holidays_lib.list_supported_countries()[country]
             choices = f"use one of {', '.join(known[:8])}{', ...' if len(known) > 8 else ''} or " \

@@ -125,6 +125,10 @@ def test_holidays_in_year_sorted_with_names():
 @pytest.mark.parametrize("country,sub,fragment", [
     ("XX", None, "Unknown country code 'XX'"),
     ("ZZZ", "CA", "Unknown country code 'ZZZ'"),
+    # codes that name constants of the holidays module (it looks codes up with getattr)
+    ("jan", None, "Unknown country code 'JAN'"),
+    ("MON", None, "Unknown country code 'MON'"),
+    ("Weekend", "CA", "Unknown country code 'WEEKEND'"),
     ("US", "ZZ", "Unknown subdivision 'ZZ' for country US"),
     ("GB", "XX", "Unknown subdivision 'XX' for country GB"),
     ("IL", "XX", "Unknown subdivision 'XX' for country IL"),

@@ -91,6 +91,7 @@ def test_holidays_us_2026_contents(capsys):
     (["next", "soon"], "'soon' is not a date"),
     (["next", "31/02/2026", "--country", "GB"], "'31/02/2026' is not a date"),
     (["next", "2026-11-19", "--country", "XX"], "Unknown country code 'XX'"),
+    (["next", "2026-11-19", "--country", "weekend"], "Unknown country code 'WEEKEND'"),
     (["next", "2026-11-19", "--subdivision", "ZZ"], "Unknown subdivision 'ZZ'"),
     (["next", "2026-11-19", "--country", "IL", "--subdivision", "ZZ"], "IL has no subdivisions"),
     (["next", "2026-11-19", "--weekend", "00011"], "exactly 7 characters"),
