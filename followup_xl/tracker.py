@@ -718,24 +718,25 @@ def settings_from_values(raw: dict[str, Any], tracker: str, date1904: bool = Fal
                 values[attr] = text
             else:
                 warn(name, value, f"{quote(value)} is not a date order: use MDY or DMY")
-    # Validate the calendar as a whole; fall back piece by piece.
-    for _ in range(3):
+    # Validate the calendar piece by piece (country, then subdivision, then weekend), so a
+    # bad value is named by what was checked, not guessed from the error's wording.
+    country = values.get("country", schema.SETTING_BY_NAME["Country"].default)
+    try:
+        get_calendar(country)
+    except CalendarError as exc:
+        warn("Country", values.pop("country"), str(exc))
+        values.pop("subdivision", None)  # a region of an unknown country means nothing
+        country = schema.SETTING_BY_NAME["Country"].default
+    if values.get("subdivision"):
         try:
-            get_calendar(values.get("country", "US"), values.get("subdivision"), values.get("weekend"))
-            if values.get("weekend") is not None:
-                values["weekend"] = parse_weekend(values["weekend"], values.get("country", "US"))
-            break
+            get_calendar(country, values["subdivision"])
         except CalendarError as exc:
-            text = str(exc)
-            if "subdivision" in text.lower() and values.get("subdivision"):
-                warn("Subdivision", values.pop("subdivision"), text)
-            elif "weekend" in text.lower() and values.get("weekend") is not None:
-                warn("Weekend", values.pop("weekend"), text)
-            elif values.get("country"):
-                warn("Country", values.pop("country"), text)
-                values.pop("subdivision", None)
-            else:  # pragma: no cover - the defaults are valid
-                raise
+            warn("Subdivision", values.pop("subdivision"), str(exc))
+    if values.get("weekend") is not None:
+        try:
+            values["weekend"] = parse_weekend(values["weekend"], country)
+        except CalendarError as exc:
+            warn("Weekend", values.pop("weekend"), str(exc))
     return Settings(**values), problems
 
 

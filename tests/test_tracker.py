@@ -286,3 +286,22 @@ def test_date_column_fast_path_equals_the_cell_by_cell_typing():
                 want = [tracker._cell_date(v, date1904, order) for v in col]
                 assert got.view(np.int64).tolist() == [d for d, _ in want]
                 assert bad == {i: r for i, (_, r) in enumerate(want) if r}
+
+
+def test_bad_calendar_settings_are_each_named_for_what_is_wrong():
+    """Country, Subdivision and Weekend are checked one by one: a country code that happens
+    to read 'Weekend' is reported as the bad Country, and the good Weekend is kept."""
+    from followup_xl.tracker import settings_from_values
+
+    settings, problems = settings_from_values({"Country": "Weekend", "Weekend": "0000110"}, "t.xlsx")
+    assert [p.column for p in problems] == ["Settings Country"]
+    assert (settings.country, settings.weekend) == ("US", "0000110")
+
+    settings, problems = settings_from_values(
+        {"Country": "US", "Subdivision": "ZZ", "Weekend": "111"}, "t.xlsx")
+    assert [p.column for p in problems] == ["Settings Subdivision", "Settings Weekend"]
+    assert (settings.country, settings.subdivision, settings.weekend) == ("US", None, None)
+
+    settings, problems = settings_from_values({"Country": "XX", "Subdivision": "CA"}, "t.xlsx")
+    assert [p.column for p in problems] == ["Settings Country"]
+    assert (settings.country, settings.subdivision) == ("US", None)
