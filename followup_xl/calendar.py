@@ -7,6 +7,7 @@ through the same code. Calendars are cached: building the holidays takes ~0.1 s.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -78,6 +79,21 @@ def _holiday_entity(country: str, subdivision: str | None, years: Iterable[int] 
         raise CalendarError(
             f"Unknown country code {quote(country)}: use a two-letter ISO code such as US, GB, DE or IL."
         ) from None
+
+
+COUNTRY_ENV, SUBDIVISION_ENV = "FOLLOWUP_XL_COUNTRY", "FOLLOWUP_XL_SUBDIVISION"
+
+
+def default_place(country: Any = None, subdivision: Any = None) -> tuple[Any, Any]:
+    """(country, subdivision) as given; when no country is given, FOLLOWUP_XL_COUNTRY (else
+    the Settings default, US) with FOLLOWUP_XL_SUBDIVISION unless a subdivision is given."""
+    if country is None or not str(country).strip():
+        from .schema import SETTING_BY_NAME
+
+        country = os.environ.get(COUNTRY_ENV) or SETTING_BY_NAME["Country"].default
+        if subdivision is None or not str(subdivision).strip():
+            subdivision = os.environ.get(SUBDIVISION_ENV) or None
+    return country, subdivision
 
 
 def normalize_country(country: Any) -> str:

@@ -36,15 +36,6 @@ def app() -> None:
 _DEFAULTS = {s.name: s.default for s in schema.SETTINGS}
 
 
-def env_country() -> str:
-    """The default country: FOLLOWUP_XL_COUNTRY, else the Settings default (US)."""
-    return os.environ.get("FOLLOWUP_XL_COUNTRY") or _DEFAULTS["Country"]
-
-
-def env_subdivision() -> Optional[str]:
-    return os.environ.get("FOLLOWUP_XL_SUBDIVISION") or None
-
-
 def parse_date_option(value: str, what: str, country: str | None = None) -> "dt.date":  # noqa: F821
     """A date typed on the command line (ISO, month name, or numeric by the country's order)."""
     try:
@@ -71,11 +62,10 @@ def parse_date_option(value: str, what: str, country: str | None = None) -> "dt.
 def next_cmd(date: str, cadence: int, max_days: int, country: Optional[str], subdivision: Optional[str],
              weekend: Optional[str]) -> None:
     """Print the next contact date (YYYY-MM-DD): DATE plus the cadence, on a working day."""
-    from .calendar import get_calendar
+    from .calendar import default_place, get_calendar
     from .rules import next_contact_date, validate_cadence, validate_max_days
 
-    if country is None:
-        country, subdivision = env_country(), subdivision or env_subdivision()
+    country, subdivision = default_place(country, subdivision)
     base = parse_date_option(date, "DATE", country)
     cal = get_calendar(country, subdivision, weekend)
     nxt = next_contact_date(base, validate_cadence(cadence, "--cadence"), validate_max_days(max_days), cal)
@@ -371,10 +361,10 @@ def show_list(result) -> None:
 def template_cmd(out: str, country: Optional[str], subdivision: Optional[str], engine: str,
                  sample: bool, force: bool) -> None:
     """Write a tracker workbook to fill in: Tracker, Settings, Holidays and How to use sheets."""
+    from .calendar import default_place
     from .template import write_template
 
-    if country is None:
-        country, subdivision = env_country(), subdivision or env_subdivision()
+    country, subdivision = default_place(country, subdivision)
     path = write_template(out, country=country, subdivision=subdivision, engine=engine,
                           sample=sample, force=force)
     click.echo(f"Wrote {path}")

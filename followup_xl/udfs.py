@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
-import os
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import Any
@@ -31,7 +30,7 @@ import numpy as np
 import xlwings as xw
 
 from . import schema
-from .calendar import WorkCalendar, get_calendar, holidays_in_year
+from .calendar import COUNTRY_ENV, WorkCalendar, default_place, get_calendar, holidays_in_year
 from .dates import coerce_date, serial_to_date
 from .errors import CalendarError, FollowupError, NotADateError, UsageError, quote
 from .rules import (
@@ -43,7 +42,6 @@ from .rules import (
 )
 
 CATEGORY = "followup-xl"
-COUNTRY_ENV, SUBDIVISION_ENV = "FOLLOWUP_XL_COUNTRY", "FOLLOWUP_XL_SUBDIVISION"
 TAGS = ("#DATE?", "#CALENDAR?", "#VALUE?", "#ERROR!")
 # Error cells as COM hands them over (VT_ERROR codes) and as Excel shows them.
 EXCEL_ERRORS = {
@@ -454,10 +452,7 @@ def place(country: Any, subdivision: Any) -> tuple[str, str | None]:
     """Country and subdivision: the arguments, else FOLLOWUP_XL_COUNTRY/_SUBDIVISION, else US."""
     c = one_cell(country, "Country")
     s = one_cell(subdivision, "Subdivision")
-    if is_blank(c):
-        c = os.environ.get(COUNTRY_ENV) or _DEFAULT["Country"]
-        if is_blank(s):
-            s = os.environ.get(SUBDIVISION_ENV) or None
+    c, s = default_place(None if is_blank(c) else c, None if is_blank(s) else s)
     return str(c).strip().upper(), (None if is_blank(s) else s)
 
 
