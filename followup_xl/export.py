@@ -32,7 +32,7 @@ from . import __version__, schema
 from .a1 import column_letter
 from .errors import FollowupError, UsageError, quote
 from .messages import WEEKDAYS, clean_text, natural_date, subject
-from .weekly import COUNT_KEYS, Item, WeeklyResult
+from .model import COUNT_KEYS, Item, WeeklyResult
 
 FORMATS = ("xlsx", "csv", "md", "html", "ics", "json")
 STDOUT = "-"
@@ -71,7 +71,7 @@ _OWN = {"due_date": ("Due date", 16), "weekday": ("Weekday", 11), "state": ("Sta
 FIELDS: tuple[Field, ...] = tuple(
     Field(key, _header(key, _OWN.get(key, (key,))[0]), _width(key, _OWN.get(key, ("", 14))[1]),
           _KINDS.get(key, "text"))
-    for key in Item.__dataclass_fields__
+    for key in Item.__dataclass_fields__ if key != "your_name"  # JSON only; it names the groups
 )
 
 COUNT_LABELS = {
@@ -79,9 +79,11 @@ COUNT_LABELS = {
     "not_due": ("Not due", "Scheduled, next contact after this week."),
     "closed": (schema.CLOSED, f"Status {', '.join(schema.CLOSED_STATUSES[:-1])} or "
                               f"{schema.CLOSED_STATUSES[-1]}: no more follow-ups."),
-    "needs_date": (schema.NEEDS_DATE, "No Last contact and no Interview date to count from."),
+    "not_applied": ("Not applied", "Not applied yet (Wishlist, Saved, ...): no follow-up before applying."),
+    "needs_date": (schema.NEEDS_DATE, "No Last contact, Interview date or Applied date to count from."),
     "limit_reached": (schema.LIMIT_REACHED, "Follow-ups sent has reached MaxFollowups."),
     "problem": ("Problem", "A cell could not be understood: see the problems."),
+    "skipped": ("Skipped", "Not an application: a row without a Company (a legend, a total, a note)."),
 }
 
 
@@ -153,7 +155,7 @@ def _n_followups(n: int) -> str:
 
 def summary_line(result: WeeklyResult) -> str:
     """ "12 rows in 3 trackers: 5 listed, 4 not due, ..." — the counts in one sentence."""
-    parts = [f"{result.counts[k]} {COUNT_LABELS[k][0].lower()}" for k in COUNT_KEYS[:-1]]
+    parts = [f"{result.counts[k]} {COUNT_LABELS[k][0].lower()}" for k in COUNT_KEYS if k != "problem"]
     bad = result.counts["problem"]
     parts.append(f"{bad} with {'a problem' if bad == 1 else 'problems'}")
     n = len(result.trackers)

@@ -47,7 +47,20 @@ from .a1 import column_number
 from .dates import coerce_date
 from .errors import FollowupError, NotADateError, TrackerError, quote
 from .schema import Settings
-from .weekly import Problem
+from .cells import (  # noqa: F401 - re-exported for one release
+    CLASSIC_ERROR_TEXTS,
+    ERROR_TEXT_SET as _ERROR_SET,
+    EXCEL_ERROR_TEXTS,
+    CellError,
+    LazyColumn,
+    cell_text,
+    empty_mask,
+    is_empty,
+    take,
+)
+from .model import Problem
+
+_empty_mask = empty_mask  # the former private name, for one release
 
 HEADER_SCAN_ROWS = 20
 DATE_KEYS = tuple(c.key for c in schema.INPUT_COLUMNS if c.kind == "date")
@@ -56,13 +69,6 @@ TEXT_KEYS = tuple(c.key for c in schema.INPUT_COLUMNS if c.kind == "text")
 COMPUTED_KEYS = frozenset(c.key for c in schema.COMPUTED_COLUMNS)
 _NAT = np.iinfo(np.int64).min  # the int64 view of NaT
 _UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                 "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!")
-_ERROR_SET = frozenset(_ERROR_VALUES)  # an error shown as text (xlwings with err_to_str=True)
-
-
-class CellError(str):
-    """An Excel error value (#N/A, #REF!, ...) standing in a cell."""
 
 
 @dataclass
@@ -116,73 +122,6 @@ class TrackerData:
 
 
 # --------------------------------------------------------------------------- cells
-
-class LazyColumn(Sequence):
-    """A text column read from the sheet's rows on demand: text matters only for the rows
-    listed this week, so 100,000 e-mail addresses are not copied for nothing."""
-
-    __slots__ = ("_rows", "_index", "_j", "_list")
-
-    def __init__(self, rows: list[list[Any]], index: np.ndarray | None, j: int):
-        self._rows, self._j, self._list = rows, j, None
-        self._index = None if index is None else index.tolist()
-
-    def __len__(self) -> int:
-        return len(self._rows) if self._index is None else len(self._index)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return self.tolist()[i]
-        return self._rows[i if self._index is None else self._index[i]][self._j]
-
-    def __iter__(self):
-        return iter(self.tolist())
-
-    def tolist(self) -> list:
-        if self._list is None:
-            j, rows = self._j, self._rows
-            self._list = [r[j] for r in rows] if self._index is None else [rows[i][j] for i in self._index]
-        return self._list
-
-    def take(self, indices: Iterable[int]) -> list:
-        j, rows, index = self._j, self._rows, self._index
-        if index is None:
-            return [rows[i][j] for i in indices]
-        return [rows[index[i]][j] for i in indices]
-
-
-def take(col: Sequence[Any], indices: Iterable[int]) -> list:
-    """The cells of a column at the given positions (a list or a LazyColumn)."""
-    if isinstance(col, LazyColumn):
-        return col.take(indices)
-    return [col[i] for i in indices]
-
-
-def is_empty(value: Any) -> bool:
-    """A cell that holds nothing: None, '', only spaces, or NaN."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip() and not isinstance(value, CellError)
-    return isinstance(value, float) and math.isnan(value)
-
-
-def cell_text(value: Any) -> str | None:
-    """A cell as the text a person sees (whole numbers without .0, dates as ISO)."""
-    if type(value) is str:
-        return value.strip() or None
-    if is_empty(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ", "minutes")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return str(value).strip()
-
 
 def _map_unique(col: Sequence[Any], convert) -> tuple[list, dict[int, str]]:
     """convert(cell) -> (value, reason or None), computed once per distinct cell: columns
@@ -423,24 +362,11 @@ def _nonblank_rows(data: list[list[Any]], cols: dict[str, int],
             break
         if undecided.size == n:
             columns[j] = col = list(map(itemgetter(j), data))
-            nonblank = ~_empty_mask(col)
+            nonblank = ~empty_mask(col)
         else:
             sub = [data[i][j] for i in undecided]
-            nonblank[undecided[~_empty_mask(sub)]] = True
+            nonblank[undecided[~empty_mask(sub)]] = True
     return np.flatnonzero(nonblank), columns
-
-
-def _empty_mask(col: Sequence[Any]) -> np.ndarray:
-    """True where a cell is empty; one hash lookup per cell (blank-like values are few)."""
-    blanks = {v for v in set(col) if v is None or (type(v) is str and (not v or v.isspace()))
-              or (type(v) is float and v != v)}
-    if not blanks:
-        return np.zeros(len(col), dtype=bool)
-    if len(blanks) == 1:
-        only = blanks.pop()
-        return np.fromiter((v == only and type(v) is type(only) for v in col), dtype=bool, count=len(col)) \
-            if only != "" else np.array(col, dtype=object) == ""
-    return np.fromiter(map(blanks.__contains__, col), dtype=bool, count=len(col))
 
 
 def _type_rows(picked: dict[str, list], rows: np.ndarray, *, tracker: str, settings: Settings,
@@ -487,7 +413,7 @@ def _type_rows(picked: dict[str, list], rows: np.ndarray, *, tracker: str, setti
                       for i, v in enumerate(col) if isinstance(v, CellError)} if error_cells else {}
             report(key, errors, col)
     company = picked.get("company")
-    missing = _empty_mask(company) if company is not None else np.ones(n, dtype=bool)
+    missing = empty_mask(company) if company is not None else np.ones(n, dtype=bool)
     for i in np.flatnonzero(missing):
         row_problems.append((int(i), -1, Problem(
             tracker, int(rows[i]), headers.get("company", "Company"), None,
@@ -919,8 +845,7 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile,
 
 # Error values of Excel 365 (dynamic arrays, data types, Python in Excel) that python-calamine
 # refuses to read, failing the whole sheet; the error scan still reports them cell by cell.
-NEW_ERROR_VALUES = (b"#SPILL!", b"#CALC!", b"#GETTING_DATA", b"#FIELD!", b"#BLOCKED!", b"#UNKNOWN!",
-                    b"#BUSY!", b"#CONNECT!", b"#PYTHON!", b"#EXTERNAL!")
+NEW_ERROR_VALUES = tuple(e.encode() for e in EXCEL_ERROR_TEXTS if e not in CLASSIC_ERROR_TEXTS)
 _NEW_ERROR = re.compile(rb"<v>(?:" + b"|".join(re.escape(e) for e in NEW_ERROR_VALUES) + rb")</v>")
 
 

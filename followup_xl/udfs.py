@@ -30,6 +30,7 @@ import numpy as np
 import xlwings as xw
 
 from . import schema
+from .cells import ERROR_TEXT_SET
 from .calendar import COUNTRY_ENV, WorkCalendar, default_place, get_calendar, holidays_in_year
 from .dates import coerce_date, serial_to_date
 from .errors import CalendarError, FollowupError, NotADateError, UsageError, quote
@@ -48,7 +49,7 @@ EXCEL_ERRORS = {
     -2146826281: "#DIV/0!", -2146826246: "#N/A", -2146826259: "#NAME?", -2146826288: "#NULL!",
     -2146826252: "#NUM!", -2146826265: "#REF!", -2146826273: "#VALUE!",
 }
-EXCEL_ERROR_TEXTS = frozenset(EXCEL_ERRORS.values()) | {"#SPILL!", "#CALC!", "#GETTING_DATA"}
+EXCEL_ERROR_TEXTS = ERROR_TEXT_SET  # cells.EXCEL_ERROR_TEXTS: the one list
 SERIAL_ZERO = dt.date(1899, 12, 30)  # serial 0: an empty cell reached through a formula
 _ORD_ZERO = SERIAL_ZERO.toordinal()
 _ORD_1970 = dt.date(1970, 1, 1).toordinal()
@@ -751,11 +752,11 @@ def FOLLOWUP_HOLIDAYS(year: Any, country: Any = None, subdivision: Any = None) -
 
 def week_columns() -> list[tuple[str, str]]:
     """(Item field, header) of the FOLLOWUP_WEEK columns: the weekly list's item fields."""
-    from .weekly import Item
+    from .model import Item
 
     cols = []
     for f in dataclasses.fields(Item):
-        if f.name == "tracker":  # always the one range
+        if f.name in ("tracker", "your_name"):  # always the one range, which has no Settings
             continue
         col = schema.COLUMN_BY_KEY.get(f.name)
         cols.append((f.name, col.header if col else f.name.replace("_", " ").capitalize()))

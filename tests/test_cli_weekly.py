@@ -70,8 +70,8 @@ def test_weekly_json_to_stdout(folder, capsys):
     assert code == 0
     data = json.loads(out)
     assert data["as_of"] == AS_OF and data["week_start"] == "2026-11-23"
-    assert data["counts"] == {"rows": 5, "listed": 2, "not_due": 1, "closed": 1, "needs_date": 0,
-                              "limit_reached": 0, "problem": 1}
+    assert data["counts"] == {"rows": 5, "listed": 2, "not_due": 1, "closed": 1, "not_applied": 0,
+                              "needs_date": 0, "limit_reached": 0, "problem": 1, "skipped": 0}
     assert [i["company"] for i in data["items"]] == ["Omega", "Acme"]
     assert json.loads(json.dumps(build_weekly([folder], as_of=D(2026, 11, 25)).to_json())) == data
 

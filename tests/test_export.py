@@ -70,8 +70,8 @@ def make_result() -> WeeklyResult:
         Problem("carol.xlsx", 6, "Cadence (days)", "=2+5", "'=2+5' is not a whole number."),
         Problem("dave.xlsx", None, None, None, "dave.xlsx has no Tracker sheet.", "error"),
     ]
-    counts = {"listed": 5, "not_due": 4, "closed": 2, "needs_date": 1, "limit_reached": 1,
-              "problem": 2}
+    counts = {"listed": 5, "not_due": 4, "closed": 2, "not_applied": 0, "needs_date": 1,
+              "limit_reached": 1, "problem": 2, "skipped": 0}
     return WeeklyResult(D("2026-11-30"), D("2026-12-06"), D("2026-11-30"), items, problems,
                         counts, trackers=["ana.xlsx", "bob.xlsx", "carol.xlsx", "dave.xlsx"])
 
