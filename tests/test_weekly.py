@@ -149,7 +149,7 @@ def test_items_carry_the_row(tmp_path):
         "company": "Acme", "role": "Engineer", "contact_name": "Dr. Jane Doe",
         "contact_email": "jane@acme.test", "contact_phone": "+1 555 0100", "last_contact": "2026-11-18",
         "followups_sent": 1, "status": "Interviewing", "decision_expected": "mid December",
-        "tracker": "t.xlsx", "row": 2, "message": item.message}
+        "tracker": "t.xlsx", "row": 2, "message": item.message, "your_name": None}
     assert list(item.to_json()) == [f.name for f in fields(Item)]  # the spec's field order
     assert "Jane" in item.message and "Acme" in item.message and "Engineer" in item.message
 
@@ -178,7 +178,7 @@ def test_json_shape(tmp_path):
     assert set(data["items"][0]) == {"due_date", "weekday", "state", "days_overdue", "company", "role",
                                      "contact_name", "contact_email", "contact_phone", "last_contact",
                                      "followups_sent", "status", "decision_expected", "tracker", "row",
-                                     "message"}
+                                     "message", "your_name"}
     for p in data["problems"]:
         assert set(p) == {"tracker", "row", "column", "value", "message", "severity"}
         assert p["severity"] in ("error", "warning")
