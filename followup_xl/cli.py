@@ -346,6 +346,40 @@ def show_list(result) -> None:
     click.echo(check_summary(result))
 
 
+# ---- log
+# Record a follow-up just sent (SPEC: "Command line", "Inputs and outputs").
+# Library twin: followup_xl.logbook.log_followup (through followup_xl.inplace.edit_workbook).
+
+@app.command("log", epilog="\b\nExamples:\n  followup-xl log my-tracker.xlsx --company Fabrikam"
+                           "\n  followup-xl log my-tracker.xlsx --row 6 --date 2026-11-30 --note \"Sent a short e-mail\"")
+@click.argument("tracker", metavar="TRACKER")
+@click.option("--row", type=int, metavar="N", help="The application's Excel row number.")
+@click.option("--company", metavar="TEXT", help="The application's Company (case and spaces ignored).")
+@click.option("--date", "date_text", metavar="DATE", help="When the follow-up was sent [default: today].")
+@click.option("--note", metavar="TEXT", help="A note for the Log sheet.")
+def log_cmd(tracker: str, row: Optional[int], company: Optional[str], date_text: Optional[str],
+            note: Optional[str]) -> None:
+    """Record a follow-up just sent: Last contact, Follow-ups sent + 1, a line in the Log sheet;
+    print the next contact date. The previous file is kept as NAME.bak.xlsx."""
+    from .logbook import log_followup
+
+    if (row is None) == (company is None):
+        raise UsageError("give the application to log with --row N or with --company TEXT (one of the two).")
+    day = parse_date_option(date_text, "--date", os.environ.get("FOLLOWUP_XL_COUNTRY")) if date_text else None
+    done = log_followup(tracker, row=row, company=company, date=day, note=note)
+    who = f" ({done.contact})" if done.contact else ""
+    click.echo(f"Logged the follow-up of {done.date.isoformat()} to {done.company}{who}, row {done.row} of "
+               f"{done.tracker.name}: Follow-ups sent {done.followups_sent}.")
+    for line in done.notes:
+        click.echo(f"Note: {line}", err=True)
+    if done.next_contact is not None:
+        click.echo(f"Next contact: {done.next_contact.isoformat()} ({done.next_contact:%A}), "
+                   f"{done.state.lower()} as of {done.as_of.isoformat()}.")
+    elif done.state:
+        click.echo(f"Next contact: none ({done.state}).")
+    click.echo(f"Previous version kept as {done.backup.name}.")
+
+
 # ---- template
 
 @app.command("template", epilog="\b\nExamples:\n  followup-xl template tracker.xlsx\n"
