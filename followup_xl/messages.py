@@ -92,9 +92,23 @@ def greeting(contact_name: Any) -> str:
     return f"Hi {name}," if name else NEUTRAL_GREETING
 
 
-def natural_date(day: dt.date) -> str:
-    """ "Thursday, November 19" — locale-independent, as people write it in a note."""
-    return f"{WEEKDAYS[day.weekday()]}, {MONTHS[day.month - 1]} {day.day}"
+def month_first(country: Any) -> bool:
+    """True where dates are written month first (the US: November 30), else day first
+    (30 November): the same choice as the DateOrder setting's default."""
+    from .schema import default_date_order
+
+    return default_date_order(str(country) if country else None) == "MDY"
+
+
+def natural_date(day: dt.date, country: Any = "US", weekday: bool = True) -> str:
+    """ "Thursday, November 19" (US) or "Thursday 19 November" (most other countries);
+    without the weekday when weekday is False. Locale-independent, as people write it."""
+    month = MONTHS[day.month - 1]
+    if month_first(country):
+        text = f"{month} {day.day}"
+        return f"{WEEKDAYS[day.weekday()]}, {text}" if weekday else text
+    text = f"{day.day} {month}"
+    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
 
 def _role_phrase(role: str) -> str:
@@ -115,29 +129,119 @@ def _position(company: str, role: str) -> str:
     return "the position"
 
 
-def draft(contact_name: Any, company: Any, role: Any = None, interview_date: Any = None) -> str:
+# The situations a draft is written for (SPEC: "Message drafts"), first match wins.
+OFFER, ON_HOLD, AFTER_INTERVIEW, CHECK_IN, APPLIED, APPLIED_CHECK_IN = (
+    "offer", "on hold", "after interview", "check-in", "applied", "applied check-in")
+# Statuses (built in, active) that mean an offer is on the table: the draft asks about next steps.
+OFFER_STATUSES = frozenset(s.casefold() for s in ("Offer", "Offer received", "Negotiating"))
+
+
+def situation(*, interviewed: bool, followups_sent: Any = 0, status: Any = None,
+              meaning: Any = None) -> str:
+    """Which draft a row gets: an offer; on hold; the first follow-up after an interview; a
+    later check-in; or, with no interview yet, an application follow-up (first or later).
+    `meaning` is the status's meaning ("on hold", ...) when the caller knows it (a
+    workbook's own statuses), else it is looked up from the built-in statuses."""
+    from .schema import is_on_hold, normalize_header
+
+    words = normalize_header(status) if status else ""
+    if words and any(normalize_header(o) == words for o in OFFER_STATUSES):
+        return OFFER
+    if (str(meaning).strip().casefold() == "on hold") if meaning else (bool(status) and is_on_hold(status)):
+        return ON_HOLD
+    sent = _count(followups_sent)
+    if interviewed:
+        return CHECK_IN if sent >= 1 else AFTER_INTERVIEW
+    return APPLIED_CHECK_IN if sent >= 1 else APPLIED
+
+
+def _count(followups_sent: Any) -> int:
+    """Follow-ups sent as a count (blank, NaN and anything not a number: 0)."""
+    try:
+        number = float(followups_sent or 0)
+    except (TypeError, ValueError):
+        return 0
+    return int(number) if number == number and number >= 1 else 0
+
+
+def sentence(text: str) -> str:
+    """text ending in one full stop: "at Acme Inc." stays as it is, never "Acme Inc..";
+    a trailing "!" or "?" is kept."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def _signature(your_name: Any) -> list[str]:
+    name = clean_text(your_name)
+    return ["Best regards,"] + ([name] if name else [])
+
+
+def _body(kind: str, position: str, when: str, first: bool) -> list[str]:
+    """The paragraphs of a draft. `when`: "our conversation on <date>" after an interview,
+    else "" (and then nothing says "meet again")."""
+    again = "meet again" if when else "talk"
+    if kind == OFFER and not first:
+        return [sentence(f"I hope all is well. A short note about the offer for {position}"),
+                "Could you let me know where things stand and what the next steps are? I am happy "
+                "to talk at a time that suits you."]
+    if kind == OFFER:
+        return [sentence(f"Thank you again for the offer for {position}"),
+                "I am very pleased and would like to understand the next steps. Could you let me know "
+                "what you need from me and when you would like my answer? I am happy to talk it "
+                "through at a time that suits you."]
+    if kind == ON_HOLD:
+        return [sentence(f"I hope you are doing well. I understand the hiring for {position} is on hold "
+                         "for now, and I wanted to say that I remain interested"),
+                f"I would be glad to {again} once things move. If it helps, just let me know when "
+                "it would make sense for me to check in again."]
+    if kind == AFTER_INTERVIEW:
+        return [sentence(f"Thank you again for {when} about {position}") + " I enjoyed learning more "
+                "about the team, and I am still very interested in the opportunity. I would be glad to "
+                "meet again if that would be helpful.",
+                "Could you let me know where things stand when you have a moment? I understand these "
+                "decisions can take time."]
+    if kind == CHECK_IN:
+        return [sentence(f"I hope all is well. A short note to check in on {position}") + " I remain very "
+                "interested and happy to meet again or to send anything that would help.",
+                "Is there any news on the timing? Thank you for keeping me posted."]
+    if kind == APPLIED:
+        return [sentence(f"I hope you are doing well. I wanted to follow up on my application for {position}")
+                + " I am still very interested in the opportunity and would be glad to share anything "
+                "else that would help.",
+                "Could you let me know where things stand when you have a moment? I understand these "
+                "decisions can take time."]
+    return [sentence(f"I hope all is well. A short note to check in on my application for {position}")
+            + " I remain very interested in the role.",
+            "Is there any news on the timing? Thank you for keeping me posted."]
+
+
+def draft(contact_name: Any, company: Any, role: Any = None, interview_date: Any = None, *,
+          followups_sent: Any = 0, status: Any = None, meaning: Any = None, your_name: Any = None,
+          country: Any = "US", calendar: Any = None) -> str:
     """A polite follow-up e-mail body addressed to the contact person's first name.
 
-    Short and warm, never pushy: still interested, glad to meet again, curious where
-    things stand. interview_date (a date) is mentioned when given.
+    Short and warm, never pushy: still interested, glad to meet again, curious where things
+    stand. It differs by situation (see `situation`): the first follow-up after an interview
+    thanks for it (naming its date), a later one is a shorter check-in, on hold acknowledges
+    the pause, no interview yet never says "meet again", an offer asks about next steps.
+    Signed with your_name when given; dates written the country's way; the interview's
+    weekday named only when it was a working day (of `calendar` when given, else Monday to
+    Friday).
     """
     company_text, role_text = clean_text(company), clean_text(role)
     position = _position(company_text, role_text)
     day = coerce_date(interview_date)  # blank/NaN/NaT -> None; bad text raises NotADateError
-    about = f"our conversation on {natural_date(day)} about" if day else "my application for"
-    lines = [
-        greeting(contact_name),
-        "",
-        (f"I hope you are doing well. I wanted to follow up on {about} {position}. "
-         "I am still very interested in the opportunity and would be glad to meet again "
-         "if that would be helpful."),
-        "",
-        ("Could you let me know where things stand when you have a moment? "
-         "I understand these decisions can take time."),
-        "",
-        "Best regards,",
-    ]
-    return "\n".join(lines)
+    kind = situation(interviewed=day is not None, followups_sent=followups_sent, status=status,
+                     meaning=meaning)
+    when = ""
+    if day is not None:
+        working = calendar.is_workday(day) if calendar is not None else day.weekday() < 5
+        when = f"our conversation on {natural_date(day, country, weekday=working)}"
+    paragraphs = _body(kind, position, when, _count(followups_sent) == 0)
+    lines = [greeting(contact_name), ""]
+    for paragraph in paragraphs:
+        lines += [paragraph, ""]
+    return "\n".join(lines + _signature(your_name))
 
 
 def subject(company: Any, role: Any = None) -> str:

@@ -815,7 +815,8 @@ def FOLLOWUP_MESSAGE(contact_name: Any, company: Any, role: Any = None,
     meet again, curious where things stand."""
     from .messages import draft
 
-    order = schema.default_date_order(place(None, None)[0])
+    country = place(None, None)[0]
+    order = schema.default_date_order(country)
     grids = [grid(contact_name), grid(company), grid(role), grid(interview_date)]
     shape = shape_of(*grids)
     n, c, r, d = (spread(g, shape) for g in grids)
@@ -831,7 +832,7 @@ def FOLLOWUP_MESSAGE(contact_name: Any, company: Any, role: Any = None,
             out.append(None)
         else:
             day = days[i].item() if ok[i] else None
-            out.append(draft(_text(n[i]), _text(c[i]), _text(r[i]), day))
+            out.append(draft(_text(n[i]), _text(c[i]), _text(r[i]), day, country=country))
     return answer(shape, out)
 
 

@@ -129,12 +129,20 @@ def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[l
     states = state[listed].tolist()
     late = overdue[listed].tolist()
     statuses = data.status[pick].tolist()
+    # What the drafter needs beyond the row's text (SPEC: "Message drafts").
+    s = data.settings
+    your_name = getattr(s, "your_name", None)
+    from .calendar import get_calendar
+
+    cal = get_calendar(s.country, s.subdivision, s.weekend, s.holidays)
     items = [Item(due_date=due[k], weekday=WEEKDAYS[due[k].weekday()], state=states[k],
                   days_overdue=int(late[k]), company=company[k], role=role[k], contact_name=name[k],
                   contact_email=email[k], contact_phone=phone[k], last_contact=last[k],
                   followups_sent=sent[k], status=statuses[k] or None, decision_expected=decision[k],
                   tracker=data.name, row=rows[k],
-                  message=draft(name[k], company[k], role[k], interview[k]))
+                  message=draft(name[k], company[k], role[k], interview[k], followups_sent=sent[k],
+                                status=statuses[k] or None, your_name=your_name, country=s.country,
+                                calendar=cal))
              for k in range(len(pick))]
     return items, warnings
 

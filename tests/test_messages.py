@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from followup_xl.errors import NotADateError
-from followup_xl.messages import draft, first_name, greeting, natural_date, subject
+from followup_xl.messages import WEEKDAYS, draft, first_name, greeting, natural_date, subject
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -50,12 +50,12 @@ def test_draft_names_person_role_company_and_date():
     text = draft("Dr. Jane Smith", "Acme Corp", "Data Analyst", dt.date(2026, 11, 19))
     assert text.startswith("Hi Jane,\n\n")
     assert "the Data Analyst role at Acme Corp" in text
-    assert "Thursday, November 19" in text  # 2026-11-19 is a Thursday
+    assert "Thank you again for our conversation on Thursday, November 19 about" in text  # a Thursday
     assert dt.date(2026, 11, 19).strftime("%A") == "Thursday"
 
 
 def test_draft_says_the_three_things_and_stays_short():
-    text = draft("Jane", "Acme", "Engineer")
+    text = draft("Jane", "Acme", "Engineer", dt.date(2026, 11, 19))
     assert "still very interested" in text  # still interested
     assert "meet again" in text  # available to meet again
     assert "where things stand" in text  # curious about the status
@@ -116,3 +116,120 @@ def test_draft_never_crashes(name, company, role, day):
     assert text.endswith("Best regards,")
     assert first_name(name) == "" or first_name(name) in first
     assert "\t" not in text and "\r" not in text
+
+
+# --------------------------------------------------------------------------- situations (SPEC: "Message drafts")
+
+NOV19 = dt.date(2026, 11, 19)  # a Thursday
+
+
+def _sentences(text: str) -> set[str]:
+    body = text.split("\n\n")[1:-1]  # between the greeting and the signature
+    return {s.strip() for para in body for s in re.split(r"(?<=[.?!])\s+", para) if s.strip()}
+
+
+def test_first_follow_up_after_an_interview_thanks_for_it():
+    text = draft("Jane Smith", "Acme", "Data Analyst", NOV19, followups_sent=0, status="Interviewing")
+    assert ("Thank you again for our conversation on Thursday, November 19 about the Data Analyst "
+            "role at Acme.") in text
+    assert "still very interested" in text and "meet again" in text and "where things stand" in text
+
+
+def test_a_later_follow_up_is_a_shorter_check_in_that_does_not_repeat_the_first():
+    first = draft("Jane", "Acme", "Data Analyst", NOV19, followups_sent=0)
+    later = draft("Jane", "Acme", "Data Analyst", NOV19, followups_sent=2)
+    assert "A short note to check in on the Data Analyst role at Acme." in later
+    assert "Is there any news on the timing?" in later
+    assert "Thank you again" not in later and "November 19" not in later
+    assert len(later) < len(first)
+    assert not _sentences(first) & _sentences(later)
+
+
+def test_on_hold_acknowledges_the_pause():
+    text = draft("Ken Ito", "Litware", "Data Engineer", NOV19, followups_sent=2, status="On hold")
+    assert "I understand the hiring for the Data Engineer role at Litware is on hold for now" in text
+    assert "once things move" in text
+    by_meaning = draft("Ken", "Litware", "Data Engineer", NOV19, status="Einstellungsstopp", meaning="on hold")
+    assert "is on hold for now" in by_meaning
+
+
+def test_no_interview_yet_never_says_meet_again():
+    for sent in (0, 1, 3):
+        for status in ("Applied", None, "On hold"):
+            text = draft("Jane", "Proseware", "Junior Data Scientist", None, followups_sent=sent, status=status)
+            assert "meet again" not in text, (sent, status)
+            assert "interview" not in text.lower() and "conversation" not in text
+    assert "I wanted to follow up on my application for the Junior Data Scientist role at Proseware." in \
+        draft("Jane", "Proseware", "Junior Data Scientist")
+    assert "A short note to check in on my application for the Junior Data Scientist role at Proseware." in \
+        draft("Jane", "Proseware", "Junior Data Scientist", followups_sent=1)
+
+
+@pytest.mark.parametrize("status", ["Offer", "offer received", "Negotiating"])
+def test_an_offer_asks_about_next_steps(status):
+    text = draft("Elena Novak", "Wide World Importers", "Supply Chain Analyst", NOV19, status=status)
+    assert "Thank you again for the offer for the Supply Chain Analyst role at Wide World Importers." in text
+    assert "next steps" in text and "where things stand" not in text
+    later = draft("Elena", "Wide World Importers", None, NOV19, status=status, followups_sent=1)
+    assert "A short note about the offer for the position at Wide World Importers." in later
+    assert "next steps" in later and "Thank you again" not in later
+
+
+def test_signed_with_your_name():
+    text = draft("Jane", "Acme", "Engineer", NOV19, your_name="  Pat   Lee ")
+    assert text.endswith("\n\nBest regards,\nPat Lee")
+    assert draft("Jane", "Acme", your_name=None).endswith("\n\nBest regards,")
+    assert draft("Jane", "Acme", your_name="").endswith("\n\nBest regards,")
+
+
+@pytest.mark.parametrize("country, expected", [
+    ("US", "Thursday, November 19"), ("GB", "Thursday 19 November"), ("DE", "Thursday 19 November"),
+    ("AU", "Thursday 19 November"), (None, "Thursday, November 19"),
+])
+def test_dates_are_written_the_country_s_way(country, expected):
+    assert f"our conversation on {expected} about" in draft("Jane", "Acme", None, NOV19, country=country)
+    assert natural_date(NOV19, country) == expected
+
+
+def test_no_weekday_for_a_weekend_or_holiday(us):
+    saturday, thanksgiving = dt.date(2026, 11, 21), dt.date(2026, 11, 26)
+    assert "our conversation on November 21 about" in draft("Jane", "Acme", None, saturday)
+    assert "our conversation on 21 November about" in draft("Jane", "Acme", None, saturday, country="GB")
+    assert "our conversation on November 26 about" in draft("Jane", "Acme", None, thanksgiving, calendar=us)
+    assert "Thursday, November 26" in draft("Jane", "Acme", None, thanksgiving)  # no calendar: a weekday
+    for day in (saturday, thanksgiving, dt.date(2026, 11, 22)):
+        text = draft("Jane", "Acme", None, day, calendar=us)
+        assert not any(w in text for w in WEEKDAYS), day
+
+
+@pytest.mark.parametrize("company, role", [("Acme Inc.", "Analyst"), ("Acme Inc.", None),
+                                           ("Globex Corp.", "Sr. Eng."), ("Initech!", "Dev?")])
+def test_no_doubled_punctuation(company, role):
+    for kw in (dict(), dict(followups_sent=1), dict(status="On hold"), dict(status="Offer"),
+               dict(status="Offer", followups_sent=1)):
+        for day in (None, NOV19):
+            text = draft("Jane", company, role, day, **kw)
+            assert not re.search(r"[.!?]\.|\.\.|,,|\?\?", text), (kw, day, text)
+            assert company in text
+
+
+def test_weekly_items_get_the_right_draft(tmp_path):
+    from trackers import write_tracker
+
+    from followup_xl.weekly import build_weekly
+
+    headers = ("Company", "Role", "Contact name", "Interview date", "Last contact", "Follow-ups sent", "Status")
+    write_tracker(tmp_path / "t.xlsx", [
+        ["First Co", "Analyst", "Ann", dt.date(2026, 11, 16), None, None, "Interviewing"],
+        ["Later Co", "Analyst", "Bob", dt.date(2026, 11, 2), dt.date(2026, 11, 16), 2, "Waiting"],
+        ["Hold Co", "Analyst", "Cy", dt.date(2026, 11, 2), dt.date(2026, 11, 9), 1, "On hold"],
+        ["Applied Co", "Analyst", "Di", None, dt.date(2026, 11, 16), 0, "Applied"],
+        ["Offer Co", "Analyst", "Ed", dt.date(2026, 11, 12), dt.date(2026, 11, 16), 0, "Offer"],
+    ], headers=headers, settings={"Country": "GB", "Subdivision": "ENG"})
+    result = build_weekly([tmp_path / "t.xlsx"], as_of=dt.date(2026, 11, 23))
+    drafts = {i.company: i.message for i in result.items}
+    assert "Thank you again for our conversation on Monday 16 November about" in drafts["First Co"]
+    assert "A short note to check in on the Analyst role at Later Co." in drafts["Later Co"]
+    assert "is on hold for now" in drafts["Hold Co"]
+    assert "my application for" in drafts["Applied Co"] and "meet again" not in drafts["Applied Co"]
+    assert "next steps" in drafts["Offer Co"]
