@@ -95,9 +95,8 @@ def holidays_cmd(country: str, subdivision: Optional[str], year: int) -> None:
 
 FORMAT_NAMES = ("xlsx", "csv", "md", "html", "ics", "json")  # = export.FORMATS (kept in sync by a test)
 PROGRESS_MIN = 10  # show a progress bar from this many trackers on (on a terminal)
-DEMO_DIR = "followup-demo"
-DEMO_TRACKER = "sample-tracker.xlsx"
-DEMO_FORMATS = ("xlsx", "html", "ics")
+DEMO_DIR = "followup-demo"  # = demo.DEMO_DIR
+DEMO_TRACKER = "sample-tracker.xlsx"  # = demo.SEEKER_TRACKER
 
 
 def find_inputs(paths: tuple[str, ...]):
@@ -282,38 +281,22 @@ def check_summary(result) -> str:
 @app.command("demo", epilog="\b\nExample:\n  followup-xl demo            writes ./followup-demo/")
 @click.argument("directory", required=False, metavar="[DIR]")
 def demo_cmd(directory: Optional[str]) -> None:
-    """Write a sample tracker and run the weekly job on it (the first thing to try)."""
-    from pathlib import Path
+    """Write sample trackers (a job seeker's, and a coach's folder of three clients) and run the
+    weekly job on them (the first thing to try). Run again, it keeps trackers you changed."""
+    from .demo import write_demo
 
-    from . import export
-    from .weekly import build_weekly
-
-    folder = Path(directory or DEMO_DIR)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file: give a folder for the demo, e.g. {DEMO_DIR}.")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FollowupError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
-    tracker = folder / DEMO_TRACKER
-    write_sample_tracker(tracker)
-    result = build_weekly([tracker])
-    written = [export.write(result, folder / export.default_name(result, f), f) for f in DEMO_FORMATS]
-    show_list(result)
+    done = write_demo(directory or DEMO_DIR)
+    show_list(done.seeker_result)
     click.echo("")
-    click.echo(f"Sample tracker: {tracker}  (open it in Excel or LibreOffice and change the dates)")
-    for path in written:
+    for path in done.kept:
+        click.echo(f"Kept:           {path}  (changed since the demo wrote it)")
+    click.echo(f"Sample tracker: {done.seeker}  (open it in Excel or LibreOffice and change the dates)")
+    click.echo(f"Coach's folder: {done.seeker.parent / 'clients'}  ({len(done.clients)} clients: "
+               f"{len(done.coach_result.items)} follow-ups this week)")
+    for path in done.lists:
         click.echo(f"Weekly list:    {path}")
-    click.echo(f"Next: followup-xl weekly {tracker}   or   followup-xl check {tracker}")
-
-
-def write_sample_tracker(path) -> None:
-    try:
-        from .template import write_template
-    except ImportError:
-        raise FollowupError("The sample tracker cannot be written: this installation has no "
-                            "template module; reinstall followup-xl.") from None
-    write_template(path, sample=True, force=True)
+    click.echo(f"Next: followup-xl check {done.seeker}   then, after writing to someone:\n"
+               f"      followup-xl log {done.seeker} --company COMPANY")
 
 
 def _item_cells(i) -> list[str]:

@@ -197,16 +197,17 @@ def edit_workbook(path: str | os.PathLike[str], edit: Callable[[Any], T], *, bac
 
 
 def save_in_place(path: Path, save: Callable[[str], None], *, backup: bool = True) -> None:
-    """save(temporary path) beside path, keep the previous file as the backup, then replace
-    path in one step. On any failure the temporary file is removed and path is untouched."""
+    """save(temporary path) beside path, keep the previous file (if any) as the backup, then
+    replace path in one step (or create it). On any failure the temporary file is removed and
+    path is untouched."""
     folder = path.parent
     tmp = _temp_beside(path)
     bak_tmp = None
     try:
         save(tmp)
         _verify(tmp, path)
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        if backup:
+        os.chmod(tmp, _mode_of(path))
+        if backup and path.exists():
             bak_tmp = _temp_beside(path)
             shutil.copy2(path, bak_tmp)
             os.replace(bak_tmp, backup_path(path))
@@ -222,6 +223,16 @@ def save_in_place(path: Path, save: Callable[[str], None], *, backup: bool = Tru
                     os.unlink(leftover)
                 except OSError:
                     pass
+
+
+def _mode_of(path: Path) -> int:
+    """The replaced file's permissions, or what a new file gets (0666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _verify(tmp: str, path: Path) -> None:

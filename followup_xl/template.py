@@ -581,7 +581,10 @@ def _how_to_sheet(wb: Workbook, engine: str) -> None:
                                "Excel for Mac and the web, LibreOffice and Google Sheets.")]
     lines += [("head", "Every Monday", ""),
               ("text", "", "followup-xl weekly Tracker.xlsx  lists this week's follow-ups with a polite "
-                           "message draft for each (see followup-xl --help).")]
+                           "message draft for each (see followup-xl --help)."),
+              ("text", "", "After you send a follow-up: type the date in Last contact and add one to "
+                           "Follow-ups sent, or run  followup-xl log Tracker.xlsx --company NAME  (it does "
+                           "both and notes it in the Log sheet).")]
     for r, (kind, a, b) in enumerate(lines, start=1):
         ca, cb = ws.cell(r, 1, a), ws.cell(r, 2)
         _text(cb, b or None)

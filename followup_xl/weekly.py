@@ -266,6 +266,7 @@ def _folder_members(folder: Path, links: set[str]) -> list[Path]:
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 OUTPUT_NAME = re.compile(r"^followups-\d{4}-W\d{2}\.xlsx$", re.I)  # what `weekly` writes by default
+BACKUP_NAME = re.compile(r"^(.+)\.bak(\.xls[xm])$", re.I)  # what `log` keeps (inplace.backup_path)
 
 
 def _skip_reason(path: Path, from_folder: bool) -> str | None:
@@ -277,6 +278,10 @@ def _skip_reason(path: Path, from_folder: bool) -> str | None:
         return "Skipped: this is a macOS metadata file (._ name), not a tracker."
     if from_folder and OUTPUT_NAME.match(name):
         return "Skipped: this is a weekly list written by followup-xl, not a tracker."
+    backup = BACKUP_NAME.match(name)
+    if from_folder and backup and path.with_name(backup[1] + backup[2]).exists():
+        return (f"Skipped: this is the previous version that followup-xl log kept of {backup[1] + backup[2]}, "
+                "not a tracker.")
     return None
 
 
