@@ -139,7 +139,7 @@ def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[l
                   days_overdue=int(late[k]), company=company[k], role=role[k], contact_name=name[k],
                   contact_email=email[k], contact_phone=phone[k], last_contact=last[k],
                   followups_sent=sent[k], status=statuses[k] or None, decision_expected=decision[k],
-                  tracker=data.name, row=rows[k],
+                  tracker=data.name, row=rows[k], your_name=your_name,
                   message=draft(name[k], company[k], role[k], interview[k], followups_sent=sent[k],
                                 status=statuses[k] or None, your_name=your_name, country=s.country,
                                 calendar=cal))
