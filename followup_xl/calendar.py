@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .dates import coerce_date
+from .dates import FIRST_DAY, LAST_DAY, coerce_date
 from .errors import CalendarError, quote
 
 # WORKDAY.INTL weekend numbers -> mask (Monday..Sunday, 1 = day off).
@@ -24,8 +24,10 @@ WEEKEND_CODES: dict[int, str] = {
 }
 DEFAULT_WEEKEND = WEEKEND_CODES[1]
 
-# Holidays are computed for these years; outside them only the weekend applies.
-HOLIDAY_YEARS = (1900, 2200)
+# Where the calendar ends: each country's public holidays are known only for the years its
+# class in the holidays package covers (start_year..end_year: most end in 2100, Japan in 2099,
+# Sri Lanka in 2026; they start between 1771 and 2023), within the spreadsheet range
+# FIRST_DAY..LAST_DAY. A date outside cannot be told a working day or not: `known_range`.
 _DAY = np.timedelta64(1, "D")
 
 
@@ -90,10 +92,34 @@ def default_place(country: Any = None, subdivision: Any = None) -> tuple[Any, An
     if country is None or not str(country).strip():
         from .schema import SETTING_BY_NAME
 
-        country = os.environ.get(COUNTRY_ENV) or SETTING_BY_NAME["Country"].default
+        env_country = os.environ.get(COUNTRY_ENV, "").strip() or None
+        country = env_country or SETTING_BY_NAME["Country"].default
+        env_subdivision = None
         if subdivision is None or not str(subdivision).strip():
-            subdivision = os.environ.get(SUBDIVISION_ENV) or None
+            subdivision = env_subdivision = os.environ.get(SUBDIVISION_ENV, "").strip() or None
+        _check_environment(country, subdivision, env_country, env_subdivision)
     return country, subdivision
+
+
+def _check_environment(country: str, subdivision: Any, env_country: str | None,
+                       env_subdivision: str | None) -> None:
+    """A place taken from the environment is checked here, so its error names the variable."""
+    if env_country:
+        try:
+            _holiday_entity(normalize_country(country), None)
+        except CalendarError:
+            raise CalendarError(
+                f"The environment variable {COUNTRY_ENV} holds {quote(env_country)}, which is not a "
+                "country code: set it to a two-letter ISO code such as US, GB, DE or IL, or unset it."
+            ) from None
+    if env_subdivision:
+        try:
+            _holiday_entity(normalize_country(country), normalize_subdivision(subdivision))
+        except CalendarError as exc:
+            raise CalendarError(
+                f"The environment variable {SUBDIVISION_ENV} holds {quote(env_subdivision)}, which "
+                f"is not a subdivision of {normalize_country(country)} ({str(exc).rstrip('.')}): change it or unset it."
+            ) from None
 
 
 def normalize_country(country: Any) -> str:
@@ -183,11 +209,44 @@ class WorkCalendar:
         sub = f"-{self.subdivision}" if self.subdivision else ""
         return f"WorkCalendar({self.country}{sub}, weekend={self.weekend}, extra={len(self.extra)})"
 
+    # ----------------------------------------------------------------- where it ends
+    @property
+    def known_range(self) -> tuple[dt.date, dt.date]:
+        """The first and last day whose public holidays are known (see the module notes)."""
+        return known_range(self.country)
+
+    def place(self) -> str:
+        return self.country + (f"-{self.subdivision}" if self.subdivision else "")
+
+    def known_many(self, days: np.ndarray) -> np.ndarray:
+        """True where a date (datetime64[D]) lies in known_range; NaT counts as known."""
+        days = np.asarray(days, dtype="datetime64[D]")
+        first, last = (np.datetime64(d, "D") for d in self.known_range)
+        return np.isnat(days) | ((days >= first) & (days <= last))
+
+    def range_message(self, day: Any) -> str:
+        """A date beyond the calendar and why: '2150-12-25, outside 1900-2100, the years ...'."""
+        day = np.datetime64(day, "D")
+        first, last = self.known_range
+        if not np.datetime64(FIRST_DAY, "D") <= day <= np.datetime64(LAST_DAY, "D"):
+            return (f"{day}, outside {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, the dates a "
+                    "spreadsheet holds")
+        return (f"{day}, outside {first.year}-{last.year}, the years whose public holidays are known "
+                f"for {self.place()}: whether it is a working day cannot be told")
+
+    def require_known(self, day: Any, what: str = "The date") -> dt.date:
+        """The date itself when it lies in known_range; else CalendarError in one sentence."""
+        if not bool(self.known_many(np.array([day], dtype="datetime64[D]"))[0]):
+            raise CalendarError(f"{what} {self.range_message(day)}.")
+        return _to_date(day)
+
     # ----------------------------------------------------------------- holidays
     def public_holidays(self, first_year: int, last_year: int | None = None) -> dict[dt.date, str]:
-        """The country's public holidays over the years, date -> name, sorted by date."""
+        """The country's public holidays over the years, date -> name, sorted by date (none
+        for years outside known_range)."""
         last_year = first_year if last_year is None else last_year
-        lo, hi = max(first_year, HOLIDAY_YEARS[0]), min(last_year, HOLIDAY_YEARS[1])
+        first, last = self.known_range
+        lo, hi = max(first_year, first.year), min(last_year, last.year)
         if lo > hi:
             return {}
         entity = _holiday_entity(self.country, self.subdivision, range(lo, hi + 1))
@@ -280,8 +339,14 @@ class WorkCalendar:
         return bool(self.is_workday_many(np.array([_to_date(day)], dtype="datetime64[D]"))[0])
 
     def workday(self, start: Any, days: int) -> dt.date:
+        """WORKDAY.INTL for one date; CalendarError when the answer is past 9999-12-31 or
+        before year 1 (no date object holds it)."""
         arr = np.array([_to_date(start)], dtype="datetime64[D]")
-        return self.workday_many(arr, np.array([int(days)]))[0].item()
+        day = self.workday_many(arr, np.array([int(days)]))[0]
+        if not np.datetime64(dt.date.min, "D") <= day <= np.datetime64(dt.date.max, "D"):
+            raise CalendarError(f"Working day {int(days)} from {arr[0]} would be "
+                                f"{self.range_message(day)}.")
+        return day.item()
 
     def networkdays(self, start: Any, end: Any) -> int:
         s = np.array([_to_date(start)], dtype="datetime64[D]")
@@ -295,6 +360,15 @@ class WorkCalendar:
     def last_workday_before(self, day: Any) -> dt.date:
         """WORKDAY.INTL(day, -1): the last working day strictly before day."""
         return self.workday(day, -1)
+
+
+@lru_cache(maxsize=None)
+def known_range(country: str) -> tuple[dt.date, dt.date]:
+    """The days whose public holidays the holidays package knows for the country (its class's
+    start_year..end_year), within FIRST_DAY..LAST_DAY."""
+    entity = _holiday_entity(normalize_country(country), None)
+    start, end = type(entity).start_year, type(entity).end_year
+    return max(FIRST_DAY, dt.date(max(start, 1), 1, 1)), min(LAST_DAY, dt.date(min(end, 9999), 12, 31))
 
 
 def _extra_dates(extra: Iterable[Any]) -> list[dt.date]:
@@ -323,4 +397,8 @@ def get_calendar(country: Any = "US", subdivision: Any = None, weekend: Any = No
 def holidays_in_year(year: int, country: Any = "US", subdivision: Any = None) -> list[tuple[dt.date, str]]:
     """A year's public holidays as (date, name), sorted: what `followup-xl holidays` prints."""
     cal = get_calendar(country, subdivision)
+    first, last = cal.known_range
+    if not first.year <= int(year) <= last.year:
+        raise CalendarError(f"Year {int(year)} is out of range: the public holidays of {cal.place()} "
+                            f"are known from {first.year} to {last.year}.")
     return list(cal.public_holidays(int(year)).items())

@@ -17,7 +17,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import click  # noqa: E402
 
 from . import schema  # noqa: E402
-from .dates import coerce_date  # noqa: E402
+from .dates import coerce_date, out_of_range  # noqa: E402
 from .errors import FollowupError, NotADateError, UsageError  # noqa: E402
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -44,6 +44,20 @@ def parse_date_option(value: str, what: str, country: str | None = None) -> "dt.
         raise UsageError(f"{what}: {exc}") from None
     if day is None:
         raise UsageError(f"{what}: a date is required, e.g. 2026-11-30.")
+    problem = out_of_range(day, what)
+    if problem:
+        raise UsageError(problem)
+    return day
+
+
+def parse_week_option(value: str, what: str) -> "dt.date":  # noqa: F821
+    """parse_date_option for a date whose Monday-to-Sunday week must fit the date range."""
+    from .dates import week_out_of_range
+
+    day = parse_date_option(value, what)
+    problem = week_out_of_range(day, what)
+    if problem:
+        raise UsageError(problem)
     return day
 
 
@@ -82,8 +96,6 @@ def holidays_cmd(country: str, subdivision: Optional[str], year: int) -> None:
     """Print a year's public holidays, one a line: the date, a tab, its name."""
     from .calendar import holidays_in_year
 
-    if not 1900 <= year <= 2200:
-        raise UsageError(f"--year {year} is out of range: use a year from 1900 to 2200.")
     for day, name in holidays_in_year(year, country, subdivision):
         click.echo(f"{day.isoformat()}\t{name}")
 
@@ -163,8 +175,8 @@ def run_weekly(paths: tuple[str, ...], *, week: str | None, as_of: str | None, f
     """Read the trackers (with a progress bar when there are many) and build the list."""
     from .weekly import build_weekly
 
-    week_of = parse_date_option(week, "--week") if week else None
-    as_of_day = parse_date_option(as_of, "--as-of") if as_of else None
+    week_of = parse_week_option(week, "--week") if week is not None else None  # '' is no date
+    as_of_day = parse_week_option(as_of, "--as-of") if as_of is not None else None
     if found is None:
         found = find_inputs(paths)
     total = len(found[0]) if found else 0  # none found: build_weekly says what is wrong

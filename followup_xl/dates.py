@@ -18,6 +18,10 @@ from .errors import NotADateError, quote
 
 EPOCH_1900 = dt.date(1899, 12, 30)  # serial 61 = 1900-03-01 (serial 60 is Excel's fake 29 Feb 1900)
 EPOCH_1904 = dt.date(1904, 1, 1)
+# Dates run from 1900-01-01 to 9999-12-31 (SPEC: "The rules"): a spreadsheet holds no other.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
+# The last day whose Monday-to-Sunday week ends by LAST_DAY (a Friday): a week list needs its Sunday.
+LAST_WEEK_DAY = LAST_DAY - dt.timedelta(days=LAST_DAY.weekday() + 1)
 # A number in a date column is read as a serial only inside this range: 3 or 123456 are
 # far more likely a typo or a phone number than a date in 1900 or 2238.
 PLAUSIBLE = (dt.date(1950, 1, 1), dt.date(2199, 12, 31))
@@ -64,6 +68,28 @@ def serial_to_date(serial: float, date1904: bool = False, *, plausible: bool = T
             f"outside {PLAUSIBLE[0].year}-{PLAUSIBLE[1].year}; type {EXAMPLES}."
         )
     return day
+
+
+def in_range(day: dt.date) -> bool:
+    """Whether a date lies in the spreadsheet range, FIRST_DAY to LAST_DAY."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def out_of_range(day: dt.date, what: str) -> str | None:
+    """Why a command's own date cannot be used (one sentence, naming `what`), or None."""
+    if not in_range(day):
+        return (f"{what} {day.isoformat()} is out of range: dates run from {FIRST_DAY.isoformat()} "
+                f"to {LAST_DAY.isoformat()}.")
+    return None
+
+
+def week_out_of_range(day: dt.date, what: str) -> str | None:
+    """out_of_range, and also when the Monday-to-Sunday week of the date would run past LAST_DAY."""
+    if FIRST_DAY <= day <= LAST_DAY and day > LAST_WEEK_DAY:
+        return (f"{what} {day.isoformat()} is too late: its week (Monday to Sunday) would run past "
+                f"{LAST_DAY.isoformat()}, the last date a spreadsheet holds; use a date up to "
+                f"{LAST_WEEK_DAY.isoformat()}.")
+    return out_of_range(day, what)
 
 
 def date_to_serial(day: dt.date, date1904: bool = False) -> int:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from . import schema
-from .errors import UsageError, quote
+from .dates import LAST_DAY
+from .errors import CalendarError, UsageError, quote
 from .schema import Settings
 
 if TYPE_CHECKING:  # pandas is imported only where a DataFrame is asked for (start-up time)
@@ -27,9 +28,10 @@ NAT = np.datetime64("NaT", "D")
 # --------------------------------------------------------------------------- helpers
 
 def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    """Monday and Sunday of the week containing day."""
+    """Monday and Sunday of the week containing day (the last week of 9999 ends on 9999-12-31:
+    no date object holds its Sunday)."""
     monday = day - dt.timedelta(days=day.weekday())
-    return monday, monday + dt.timedelta(days=6)
+    return monday, (monday + dt.timedelta(days=6) if monday <= LAST_DAY - dt.timedelta(days=6) else LAST_DAY)
 
 
 def validate_cadence(value: Any, what: str = "Cadence") -> int:
@@ -58,16 +60,26 @@ def validate_max_days(value: Any) -> int:
 # --------------------------------------------------------------------------- step 5
 
 def next_contact_date(base: dt.date, cadence: int, max_days: int, calendar: WorkCalendar) -> dt.date:
-    """Rule step 5 for one date: base + cadence, moved to a working day within the window."""
-    window = max(max_days, cadence)
-    target = base + dt.timedelta(days=cadence)
-    if calendar.is_workday(target):
-        return target
-    after = calendar.next_workday_after(target)
-    if (after - base).days <= window:
-        return after
-    before = calendar.last_workday_before(target)
-    return before if before > base else after
+    """Rule step 5 for one date: base + cadence, moved to a working day within the window.
+
+    CalendarError when the answer lies beyond the calendar (calendar.known_range: past the
+    last year of known public holidays, or past 9999-12-31)."""
+    what = f"The next contact after {base.isoformat()} would be"
+    try:
+        window = max(max_days, cadence)
+        target = base + dt.timedelta(days=cadence)
+        if calendar.is_workday(target):
+            return calendar.require_known(target, what)
+        after = calendar.next_workday_after(target)
+        if (after - base).days <= window:
+            return calendar.require_known(after, what)
+        before = calendar.last_workday_before(target)
+        return calendar.require_known(before if before > base else after, what)
+    except (OverflowError, CalendarError) as exc:  # stepping past 9999-12-31
+        if isinstance(exc, CalendarError) and str(exc).startswith(what):
+            raise
+        raise CalendarError(f"{what} past {LAST_DAY.isoformat()}, the last date a spreadsheet "
+                            "holds.") from None
 
 
 def next_contact_many(base: np.ndarray, cadence: np.ndarray | int, max_days: np.ndarray | int,

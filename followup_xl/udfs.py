@@ -31,7 +31,8 @@ import xlwings as xw
 
 from . import schema
 from .cells import ERROR_TEXT_SET
-from .calendar import COUNTRY_ENV, WorkCalendar, default_place, get_calendar, holidays_in_year
+from .calendar import (COUNTRY_ENV, WorkCalendar, default_place, get_calendar, holidays_in_year,
+                       known_range)
 from .dates import coerce_date, serial_to_date
 from .errors import CalendarError, FollowupError, NotADateError, UsageError, quote
 from .rules import (
@@ -553,6 +554,16 @@ def _workdays(v: Any) -> int | None:
     return None if number is None else int(number)  # WORKDAY.INTL truncates toward zero
 
 
+def beyond_calendar(cal: WorkCalendar, ok: np.ndarray, errors: dict[int, str],
+                    *days: np.ndarray) -> None:
+    """A cell whose dates (any of `days`) lie beyond the calendar (calendar.known_range:
+    past the years of known public holidays, or past 9999-12-31) answers why."""
+    for d in days:
+        for i in np.flatnonzero(ok & ~cal.known_many(d)).tolist():
+            errors[i] = f"#CALENDAR? {cal.range_message(d[i])}."
+            ok[i] = False
+
+
 def _merge(ok: np.ndarray, errors: dict[int, str], more: dict[int, str],
            blank: np.ndarray | None = None) -> None:
     """Messages of other arguments join where the date is usable (a blank date stays blank);
@@ -591,6 +602,7 @@ def FOLLOWUP_NEXT(base: Any, cadence_days: Any = None, max_days: Any = None, cou
     # The engine takes the whole column (blanks are NaT, NaT in gives NaT out); cells
     # answering a message are computed too and then left out by answer_days.
     out = next_contact_many(days, cadence, window, cal) if ok.any() else days
+    beyond_calendar(cal, ok, errors, out)
     return answer_days(shape, out, ok, errors)
 
 
@@ -683,6 +695,7 @@ def FOLLOWUP_WORKDAY(start_date: Any, days: Any, country: Any = None, subdivisio
     out = np.full(start.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
     if ok.any():
         out[ok] = cal.workday_many(start[ok], counts[ok])
+    beyond_calendar(cal, ok, errors, start, out)
     return answer_days(shape, out, ok, errors)
 
 
@@ -704,6 +717,7 @@ def FOLLOWUP_NETWORKDAYS(start_date: Any, end_date: Any, country: Any = None,
     end, e_ok, e_err = to_days(stretched(e, shape), order)
     _merge(ok, errors, e_err, ~e_ok & ~np.isin(np.arange(e_ok.shape[0]), list(e_err)))
     counts = np.zeros(start.shape[0], dtype=np.int64)
+    beyond_calendar(cal, ok, errors, start, end)
     if ok.any():
         counts[ok] = cal.networkdays_many(start[ok], end[ok])
     out = [errors[i] if i in errors else int(c) if k else None
@@ -723,6 +737,7 @@ def FOLLOWUP_IS_WORKDAY(date_value: Any, country: Any = None, subdivision: Any =
     cal, order = calendar_for(country, subdivision, holidays, weekend)
     g = grid(date_value)
     days, ok, errors = to_days(g, order)
+    beyond_calendar(cal, ok, errors, days)
     flags = cal.is_workday_many(days).tolist()
     out = [errors.get(i, flag if k else None)
            for i, (flag, k) in enumerate(zip(flags, ok.tolist()))]
@@ -742,9 +757,10 @@ def FOLLOWUP_HOLIDAYS(year: Any, country: Any = None, subdivision: Any = None) -
         number = cell_number(v, "Year")
         if number is None:
             continue
-        if not number.is_integer() or not 1900 <= number <= 2200:
-            raise UsageError(f"Year {quote(shown(v))} is not valid: use a whole year from 1900 "
-                             "to 2200.")
+        first, last = known_range(c)
+        if not number.is_integer() or not first.year <= number <= last.year:
+            raise UsageError(f"Year {quote(shown(v))} is not valid: the public holidays of {c} are "
+                             f"known for the years {first.year} to {last.year}.")
         for day, name in holidays_in_year(int(number), c, s):
             rows.extend((day, name))
     return answer((max(1, len(rows) // 2), 2), rows or [None, None])

@@ -41,16 +41,35 @@ def _to_day(value: Any, what: str) -> dt.date | None:
 
 def choose_as_of(as_of: Any, trackers: list, today: dt.date | None = None) -> tuple[dt.date, list[Problem]]:
     """The as-of date of a run (see the module notes) and warnings for trackers overruled."""
-    chosen = _to_day(as_of, "as_of")
+    from .dates import week_out_of_range
+
+    chosen = _to_week_day(as_of, "as_of")
     settings = [(t.name, t.as_of_setting) for t in trackers if t.as_of_setting is not None]
+    unusable = {day: week_out_of_range(day, "The AsOf setting") for _, day in settings}
     if chosen is None:
-        days = {d for _, d in settings}
+        days = {d for _, d in settings if not unusable[d]}
         chosen = days.pop() if len(days) == 1 else (today or dt.date.today())
-    problems = [Problem(name, None, "Settings AsOf", day.isoformat(),
-                        f"The AsOf setting {day.isoformat()} is not used: this list is as of "
-                        f"{chosen.isoformat()} for every tracker (choose with --as-of).", "warning")
-                for name, day in settings if day != chosen]
+    problems = []
+    for name, day in settings:
+        if day != chosen:
+            why = f"{unusable[day][:-1]}; so it" if unusable[day] else f"The AsOf setting {day.isoformat()}"
+            problems.append(Problem(name, None, "Settings AsOf", day.isoformat(),
+                                    f"{why} is not used: this list is as of {chosen.isoformat()} for "
+                                    "every tracker (choose with --as-of).", "warning"))
     return chosen, problems
+
+
+def _to_week_day(value: Any, what: str) -> dt.date | None:
+    """_to_day for a date whose Monday-to-Sunday week is worked on: UsageError (one sentence)
+    when that week does not fit the spreadsheet range."""
+    from .dates import week_out_of_range
+    from .errors import UsageError
+
+    day = _to_day(value, what)
+    problem = None if day is None else week_out_of_range(day, what)
+    if problem:
+        raise UsageError(problem)
+    return day
 
 
 def evaluate_group(trackers: list, as_of: dt.date) -> list[tuple]:
@@ -69,12 +88,31 @@ def evaluate_group(trackers: list, as_of: dt.date) -> list[tuple]:
         last_contact=cat(lambda t: t.dates["last_contact"]), interview_date=cat(lambda t: t.dates["interview_date"]),
         status=cat(lambda t: t.status), cadence=cat(lambda t: t.numbers["cadence"]),
         followups_sent=cat(lambda t: t.numbers["followups_sent"]), settings=s, calendar=cal, as_of=as_of)
+    beyond = ~cal.known_many(nxt)
     result, start = [], 0
-    for g in goods:
+    for t, g in zip(trackers, goods):
         stop = start + len(g)
-        result.append((g, state[start:stop], nxt[start:stop], late[start:stop]))
+        keep = ~beyond[start:stop]
+        if not keep.all():
+            _beyond_calendar(t, g[~keep], nxt[start:stop][~keep], cal)
+        result.append((g[keep], state[start:stop][keep], nxt[start:stop][keep], late[start:stop][keep]))
         start = stop
     return result
+
+
+def _beyond_calendar(data, rows, days, cal) -> None:
+    """Rows whose next contact falls beyond the calendar (past the last year of known public
+    holidays, or past 9999-12-31) become problems of their rows (SPEC: "The rules")."""
+    import numpy as np
+
+    for i, day in zip(rows.tolist(), days):
+        key = "last_contact" if not np.isnat(data.dates["last_contact"][i]) else "interview_date"
+        base = data.dates[key][i]
+        data.bad[i] = True
+        data.problems.append(Problem(
+            data.name, int(data.rows[i]), data.headers.get(key, key.replace("_", " ").capitalize()),
+            str(base), f"The next contact after {base} would be {cal.range_message(day)}; check the date."))
+    data.problems.sort(key=lambda p: (p.row is not None, p.row or 0))
 
 
 def tracker_outcome(data, evaluated: tuple, week_end: dt.date, draft) -> tuple[list[Item], list[Problem], dict[str, int]]:
@@ -167,7 +205,7 @@ def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
     from .rules import week_bounds
 
     a, problems = choose_as_of(as_of, trackers)
-    w = _to_day(week_of, "week_of") or a
+    w = _to_week_day(week_of, "week_of") or a
     start, end = week_bounds(w)
     result = WeeklyResult(week_start=start, week_end=end, as_of=a)
     result.problems.extend(file_problems or [])

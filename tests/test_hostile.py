@@ -1191,3 +1191,120 @@ def test_parts_inflated_from_memory_are_those_zipfile_reads(tmp_path):
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(good.read_bytes()[: info.header_offset + 40])
     assert safety._part_of(cut.read_bytes(), info) is None
+
+
+# --------------------------------------------------------------------------- dates at the end of time (issue 12, item 5)
+
+def assert_one_sentence(run: Run, code: int, *phrases: str) -> None:
+    """A refusal that names no file (a command's own date, the environment): exit `code`, one
+    line, no traceback, no 'failed unexpectedly'."""
+    text = run.out + run.err
+    assert "Traceback" not in text and "unexpectedly" not in text, text
+    assert run.code == code, text
+    assert len(run.lines) == 1, text
+    for phrase in phrases:
+        assert phrase in run.lines[0], text
+
+
+def _dated_tracker(path: Path, last_contacts: list, settings: dict | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tracker"
+    ws.append(["Company", "Contact name", "Last contact", "Status"])
+    for k, day in enumerate(last_contacts):
+        ws.append([f"Firm {k}", "Dana Smith", day, "Waiting"])
+    if settings:
+        from openpyxl.workbook.defined_name import DefinedName
+
+        ss = wb.create_sheet("Settings")
+        for i, (name, value) in enumerate(settings.items(), start=1):
+            ss.append([name, value])
+            wb.defined_names[name] = DefinedName(name, attr_text=f"Settings!$B${i}")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("args, phrases", [
+    (("next", "9999-12-25"), ("9999-12-25", "past 9999-12-31")),
+    (("next", "9999-12-31", "--cadence", "1"), ("past 9999-12-31",)),
+    (("next", "2150-12-18"), ("2150-12-25", "1900-2100", "public holidays", "US")),
+    (("next", "2099-12-28", "--country", "JP"), ("2100-01-04", "1949-2099", "JP")),  # Japan's calendar ends in 2099
+    (("next", "2026-12-28", "--country", "LK"), ("2027-01-04", "2026", "LK")),  # Sri Lanka's in 2026
+    (("next", "1899-12-20"), ("1899-12-20", "out of range", "1900-01-01")),
+    (("holidays", "--country", "US", "--year", "2150"), ("2150", "1900 to 2100")),
+    (("holidays", "--country", "LK", "--year", "2027"), ("2027", "to 2026")),
+])
+def test_a_commands_date_beyond_the_calendar_is_one_sentence(tmp_path, args, phrases):
+    """Where each country's calendar ends (the holidays package's last year) is said, never an
+    OverflowError and never a date that may be a public holiday (2150-12-25 was printed)."""
+    assert_one_sentence(run_cli(*args, cwd=tmp_path), 2, *phrases)
+
+
+def test_the_calendar_still_answers_up_to_its_last_year(tmp_path):
+    run = run_cli("next", "2100-12-18", cwd=tmp_path)
+    assert (run.code, run.out.strip()) == (0, "2100-12-27"), run.err  # 25th: Christmas, 26th: Sunday
+
+
+@pytest.mark.parametrize("option, value, phrases", [
+    ("--as-of", "9999-12-31", ("--as-of 9999-12-31", "9999-12-26")),
+    ("--as-of", "9999-12-27", ("--as-of 9999-12-27", "past 9999-12-31")),
+    ("--week", "9999-12-31", ("--week 9999-12-31",)),
+    ("--as-of", "1899-12-31", ("--as-of 1899-12-31", "1900-01-01")),
+    ("--as-of", "", ("--as-of", "a date is required")),  # it silently meant today
+    ("--week", " ", ("--week", "a date is required")),
+])
+@pytest.mark.parametrize("command", ["weekly", "check"])
+def test_a_run_date_at_the_end_of_time_is_a_usage_error(tmp_path, command, option, value, phrases):
+    if command == "check" and option == "--week":
+        return  # check has no --week
+    good = good_tracker(tmp_path / "good.xlsx")
+    out = ("-o", str(tmp_path / "out.json")) if command == "weekly" else ()
+    assert_one_sentence(run_cli(command, str(good), option, value, *out, cwd=tmp_path), 2, *phrases)
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_the_last_week_that_fits_still_runs(tmp_path):
+    good = good_tracker(tmp_path / "good.xlsx")
+    run = run_cli("weekly", str(good), "--as-of", "9999-12-26", "-o", "-", "--format", "json", cwd=tmp_path)
+    assert run.code == 0, run.err
+    got = json.loads(run.out)
+    end = dt.date(9999, 12, 26)
+    assert (got["week_end"], [i["days_overdue"] for i in got["items"]]) == (  # due 11-30 and 12-02
+        "9999-12-26", [(end - dt.date(2026, 11, 30)).days, (end - dt.date(2026, 12, 2)).days])
+
+
+def test_rows_stepping_past_an_end_are_problems_of_their_rows(tmp_path):
+    """A Last contact whose next contact falls past the calendar's last year (or past 9999, or
+    before 1900) is a problem for its row; a Settings AsOf whose week cannot fit is a warning
+    and today is used; the other rows are scheduled as usual."""
+    path = _dated_tracker(tmp_path / "end.xlsx", [
+        dt.date(2150, 12, 18), dt.date(9999, 12, 28), "1850-01-02", dt.date(2026, 11, 23),
+        dt.date(2100, 12, 18)], settings={"AsOf": dt.date(9999, 12, 30)})
+    run = run_cli("weekly", str(path), "-o", "-", "--format", "json", "--week", "2026-11-30", cwd=tmp_path)
+    assert run.code == 0 and "Traceback" not in run.err, run.err
+    got = json.loads(run.out)
+    errors = {p["row"]: p for p in got["problems"] if p["severity"] == "error"}
+    assert sorted(errors) == [2, 3, 4]
+    assert all(p["column"] == "Last contact" for p in errors.values())
+    assert "2150-12-25" in errors[2]["message"] and "1900-2100" in errors[2]["message"]
+    assert "10000-01-04" in errors[3]["message"] and "9999-12-31" in errors[3]["message"]
+    assert "1850-01-09" in errors[4]["message"]
+    warning = [p for p in got["problems"] if p["column"] == "Settings AsOf"]
+    assert len(warning) == 1 and "9999-12-26" in warning[0]["message"]
+    assert got["counts"]["problem"] == 3 and got["counts"]["rows"] == 5
+    assert [i["due_date"] for i in got["items"]] == ["2026-11-30"]  # 2026-11-23 + 7
+
+
+def test_an_unknown_country_in_the_environment_names_the_variable(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "followup_xl", "next", "2026-11-19"], cwd=tmp_path,
+                         capture_output=True, text=True, env={**os.environ, "FOLLOWUP_XL_COUNTRY": "ZZ"})
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.count("\n") == 1 and "FOLLOWUP_XL_COUNTRY" in run.stderr and "'ZZ'" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "followup_xl", "next", "2026-11-19"], cwd=tmp_path,
+                         capture_output=True, text=True,
+                         env={**os.environ, "FOLLOWUP_XL_COUNTRY": "US", "FOLLOWUP_XL_SUBDIVISION": "QQ"})
+    assert run.returncode == 2 and "FOLLOWUP_XL_SUBDIVISION" in run.stderr and "'QQ'" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "followup_xl", "next", "2026-11-19", "--country", "US"],
+                         cwd=tmp_path, capture_output=True, text=True,
+                         env={**os.environ, "FOLLOWUP_XL_COUNTRY": "ZZ"})
+    assert (run.returncode, run.stdout) == (0, "2026-11-27\n")  # the option wins (26th: Thanksgiving)
