@@ -292,3 +292,53 @@ def test_years_far_apart_are_covered():
     assert not cal.is_workday(d("2099-12-25"))  # calendar grows to cover later years
     assert not cal.is_workday(d("2001-07-04"))
     assert cal.workday(d("2099-12-24"), 1) == d("2099-12-28")
+
+
+# Holidays before 1950, known from history (not from the package): Memorial Day and
+# Washington's Birthday fell on fixed dates until 1971, Thanksgiving was the last Thursday
+# of November until 1939 ("Franksgiving": the fourth, 23 Nov, in 1939), Labor Day the
+# first Monday of September since 1894, Armistice Day a federal holiday from 1938.
+@pytest.mark.parametrize("country, day, is_holiday", [
+    ("US", "1900-01-01", True),
+    ("US", "1900-02-22", True), ("US", "1900-02-19", False),  # not the third Monday yet
+    ("US", "1900-05-30", True), ("US", "1900-05-28", False),  # not the last Monday yet
+    ("US", "1920-09-06", True),
+    ("US", "1930-11-27", True), ("US", "1939-11-23", True), ("US", "1939-11-30", False),
+    ("US", "1935-11-11", False), ("US", "1945-11-12", False), ("US", "1945-11-11", True),
+    ("GB", "1935-12-26", True), ("GB", "1935-04-19", True),  # Boxing Day, Good Friday
+])
+def test_public_holidays_before_1950(country, day, is_holiday):
+    cal = get_calendar(country)
+    assert (d(day) in cal.public_holidays(d(day).year)) is is_holiday
+    if d(day).weekday() < 5:
+        assert cal.is_workday(d(day)) is not is_holiday
+
+
+def test_working_days_around_a_fixed_memorial_day_in_1900(us):
+    assert us.workday(d("1900-05-29"), 1) == d("1900-05-31")
+    assert us.networkdays(d("1900-05-28"), d("1900-06-01")) == 4
+
+
+@pytest.mark.parametrize("country, first, last", [
+    ("US", "1900-01-01", "2100-12-31"),  # the package starts in 1777: the spreadsheet range first
+    ("JP", "1949-01-01", "2099-12-31"),
+    ("LK", "2003-01-01", "2026-12-31"),  # Poya days are published a few years ahead
+    ("DE", "1991-01-01", "2100-12-31"),
+])
+def test_where_each_calendar_ends(country, first, last):
+    cal = get_calendar(country)
+    assert cal.known_range == (d(first), d(last))
+    inside = np.array([first, last], dtype="datetime64[D]")
+    outside = inside + np.array([-1, 1])
+    assert cal.known_many(inside).all() and not cal.known_many(outside).any()
+    assert cal.public_holidays(d(last).year + 1) == {}
+    with pytest.raises(CalendarError, match=f"{d(last).year + 1}.*known from {d(first).year} to {d(last).year}"):
+        holidays_in_year(d(last).year + 1, country)
+
+
+def test_a_date_past_the_end_is_refused_by_name(us):
+    with pytest.raises(CalendarError, match="2150-12-25, outside 1900-2100.*US"):
+        us.require_known(d("2150-12-25"), "The day")
+    with pytest.raises(CalendarError, match="10000-01-03.*9999-12-31"):
+        us.workday(d("9999-12-31"), 1)
+    assert us.require_known(d("2100-12-31")) == d("2100-12-31")
