@@ -23,6 +23,25 @@ from .errors import FollowupError, NotADateError, UsageError  # noqa: E402
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def echo(text: object = "", err: bool = False) -> None:
+    """click.echo of text safe for a terminal: a file name's undecodable bytes and the control
+    characters of file names and cells (terminal escapes) are shown escaped (printable.py).
+    Everything this command prints goes through here."""
+    from .printable import for_terminal
+
+    click.echo(for_terminal(str(text)), err=err)
+
+
+def cell(text: object):
+    """A rich table cell: the text escaped for a terminal and never read as rich markup (a
+    company called '[/b]' is text, not a closing tag)."""
+    from rich.text import Text
+
+    from .printable import for_terminal
+
+    return Text(for_terminal(str(text)))
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="followup-xl", prog_name="followup-xl")
 def app() -> None:
@@ -83,7 +102,7 @@ def next_cmd(date: str, cadence: int, max_days: int, country: Optional[str], sub
     base = parse_date_option(date, "DATE", country)
     cal = get_calendar(country, subdivision, weekend)
     nxt = next_contact_date(base, validate_cadence(cadence, "--cadence"), validate_max_days(max_days), cal)
-    click.echo(nxt.isoformat())
+    echo(nxt.isoformat())
 
 
 # ---------------------------------------------------------------------------- holidays
@@ -94,10 +113,14 @@ def next_cmd(date: str, cadence: int, max_days: int, country: Optional[str], sub
 @click.option("--year", required=True, type=int, metavar="YYYY", help="The year, e.g. 2026.")
 def holidays_cmd(country: str, subdivision: Optional[str], year: int) -> None:
     """Print a year's public holidays, one a line: the date, a tab, its name."""
-    from .calendar import holidays_in_year
+    from .calendar import holidays_in_year, known_range, normalize_country
 
+    first, last = known_range(country)  # where the calendar ends (most countries: 2100)
+    if not first.year <= year <= last.year:
+        raise UsageError(f"--year {year} is out of range: the public holidays of "
+                         f"{normalize_country(country)} are known from {first.year} to {last.year}.")
     for day, name in holidays_in_year(year, country, subdivision):
-        click.echo(f"{day.isoformat()}\t{name}")
+        echo(f"{day.isoformat()}\t{name}")
 
 
 # ---- weekly
@@ -218,7 +241,7 @@ def print_summary(result, written: str | None) -> None:
     if not sys.stderr.isatty():
         width = max(len(k) for k, _ in rows)
         for k, v in rows:
-            click.echo(f"{k.ljust(width)}  {v}", err=True)
+            echo(f"{k.ljust(width)}  {v}", err=True)
     else:
         from rich.table import Table
 
@@ -226,12 +249,12 @@ def print_summary(result, written: str | None) -> None:
         table.add_column(style="bold")
         table.add_column()
         for k, v in rows:
-            table.add_row(k, v)
+            table.add_row(cell(k), cell(v))
         _console(err=True).print(table)
     for p in refused(result):
-        click.echo(f"Not used: {p.message}", err=True)
+        echo(f"Not used: {p.message}", err=True)
     if result.counts["problem"]:
-        click.echo(f"{result.counts['problem']} row(s) could not be scheduled: see the problems in the "
+        echo(f"{result.counts['problem']} row(s) could not be scheduled: see the problems in the "
                    "output, or run `followup-xl check TRACKER`.", err=True)
 
 
@@ -273,8 +296,8 @@ def check_cmd(paths: tuple[str, ...], as_of: Optional[str]) -> None:
     """List a tracker's problems and warnings (no export). Row problems still exit 0."""
     result = run_weekly(paths, week=None, as_of=as_of)
     for line in problem_lines(result):
-        click.echo(line)
-    click.echo(check_summary(result))
+        echo(line)
+    echo(check_summary(result))
 
 
 def problem_lines(result) -> list[str]:
@@ -299,15 +322,15 @@ def demo_cmd(directory: Optional[str]) -> None:
 
     done = write_demo(directory or DEMO_DIR)
     show_list(done.seeker_result)
-    click.echo("")
+    echo("")
     for path in done.kept:
-        click.echo(f"Kept:           {path}  (changed since the demo wrote it)")
-    click.echo(f"Sample tracker: {done.seeker}  (open it in Excel or LibreOffice and change the dates)")
-    click.echo(f"Coach's folder: {done.seeker.parent / 'clients'}  ({len(done.clients)} clients: "
+        echo(f"Kept:           {path}  (changed since the demo wrote it)")
+    echo(f"Sample tracker: {done.seeker}  (open it in Excel or LibreOffice and change the dates)")
+    echo(f"Coach's folder: {done.seeker.parent / 'clients'}  ({len(done.clients)} clients: "
                f"{len(done.coach_result.items)} follow-ups this week)")
     for path in done.lists:
-        click.echo(f"Weekly list:    {path}")
-    click.echo(f"Next: followup-xl check {done.seeker}   then, after writing to someone:\n"
+        echo(f"Weekly list:    {path}")
+    echo(f"Next: followup-xl check {done.seeker}   then, after writing to someone:\n"
                f"      followup-xl log {done.seeker} --company COMPANY")
 
 
@@ -323,12 +346,12 @@ def show_list(result) -> None:
     title = (f"Follow-ups for the week {result.week_start:%a %d %b} - {result.week_end:%a %d %b %Y} "
              f"(as of {result.as_of.isoformat()})")
     if not result.items:
-        click.echo(f"{title}: nothing to do this week.")
+        echo(f"{title}: nothing to do this week.")
         return
     if not sys.stdout.isatty():  # plain lines for pipes and logs: nothing wrapped or cut
-        click.echo(f"{title}:")
+        echo(f"{title}:")
         for i in result.items:
-            click.echo("  " + "  ".join(_item_cells(i)))
+            echo("  " + "  ".join(_item_cells(i)))
     else:
         from rich.table import Table
 
@@ -336,9 +359,9 @@ def show_list(result) -> None:
         for name in ("Due", "State", "Company", "Role", "Contact", "E-mail"):
             table.add_column(name, overflow="fold", no_wrap=name in ("Due", "State"))
         for i in result.items:
-            table.add_row(*_item_cells(i)[:6])
+            table.add_row(*map(cell, _item_cells(i)[:6]))
         _console().print(table)
-    click.echo(check_summary(result))
+    echo(check_summary(result))
 
 
 # ---- log
@@ -360,19 +383,19 @@ def log_cmd(tracker: str, row: Optional[int], company: Optional[str], date_text:
 
     if (row is None) == (company is None):
         raise UsageError("give the application to log with --row N or with --company TEXT (one of the two).")
-    day = parse_date_option(date_text, "--date", os.environ.get("FOLLOWUP_XL_COUNTRY")) if date_text else None
+    day = parse_date_option(date_text, "--date", os.environ.get("FOLLOWUP_XL_COUNTRY")) if date_text is not None else None
     done = log_followup(tracker, row=row, company=company, date=day, note=note)
     who = f" ({done.contact})" if done.contact else ""
-    click.echo(f"Logged the follow-up of {done.date.isoformat()} to {done.company}{who}, row {done.row} of "
+    echo(f"Logged the follow-up of {done.date.isoformat()} to {done.company}{who}, row {done.row} of "
                f"{done.tracker.name}: Follow-ups sent {done.followups_sent}.")
     for line in done.notes:
-        click.echo(f"Note: {line}", err=True)
+        echo(f"Note: {line}", err=True)
     if done.next_contact is not None:
-        click.echo(f"Next contact: {done.next_contact.isoformat()} ({done.next_contact:%A}), "
+        echo(f"Next contact: {done.next_contact.isoformat()} ({done.next_contact:%A}), "
                    f"{done.state.lower()} as of {done.as_of.isoformat()}.")
     elif done.state:
-        click.echo(f"Next contact: none ({done.state}).")
-    click.echo(f"Previous version kept as {done.backup.name}.")
+        echo(f"Next contact: none ({done.state}).")
+    echo(f"Previous version kept as {done.backup.name}.")
 
 
 # ---- template
@@ -396,7 +419,7 @@ def template_cmd(out: str, country: Optional[str], subdivision: Optional[str], e
     country, subdivision = default_place(country, subdivision)
     path = write_template(out, country=country, subdivision=subdivision, engine=engine,
                           sample=sample, force=force)
-    click.echo(f"Wrote {path}")
+    echo(f"Wrote {path}")
 
 
 # ---------------------------------------------------------------------------- entry point
@@ -407,29 +430,29 @@ def main(argv: list[str] | None = None) -> int:
         result = app.main(args=argv, prog_name="followup-xl", standalone_mode=False)
     except click.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `followup-xl`: show the help
-            click.echo(exc.format_message(), err=True)
+            echo(exc.format_message(), err=True)
             return 2
         hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
-        click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+        echo(f"Error: {exc.format_message()}{hint}", err=True)
         return 2
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        echo("Aborted.", err=True)
         return 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except UsageError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        echo(f"Error: {exc}", err=True)
         return 2
     except FollowupError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        echo(f"Error: {exc}", err=True)
         return 1
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        echo("Interrupted.", err=True)
         return 130
     except Exception as exc:  # a bug of ours: still one sentence, the traceback on request
         if os.environ.get("FOLLOWUP_XL_DEBUG"):
             raise
-        click.echo(f"Error: followup-xl failed unexpectedly ({type(exc).__name__}: {exc}); "
+        echo(f"Error: followup-xl failed unexpectedly ({type(exc).__name__}: {exc}); "
                    "please report it, and rerun with FOLLOWUP_XL_DEBUG=1 to see the details.", err=True)
         return 1
     return result if isinstance(result, int) else 0

@@ -814,8 +814,13 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile,
     the Tracker sheet's error cells."""
     from python_calamine import CalamineWorkbook
 
+    from .printable import file_name
+
     if hasattr(path, "read"):  # the in-memory copy of _classic_errors
         book = CalamineWorkbook.from_filelike(path)
+    elif not str(path).isascii() and str(path) != file_name(str(path)):
+        with open(path, "rb") as fh:  # a name that is not UTF-8 would reach calamine mangled
+            book = CalamineWorkbook.from_filelike(fh)
     else:
         book = CalamineWorkbook.from_path(str(path))
     try:

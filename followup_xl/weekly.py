@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import COUNT_KEYS, Item, Problem, WeeklyResult  # noqa: F401 - re-exported
+from .printable import file_name
 
 # --------------------------------------------------------------------------- building the list
 #
@@ -226,7 +227,7 @@ def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
         result.problems.extend(as_of_warnings.get(data.name, ()))
         for key, n in counts.items():
             result.counts[key] += n
-        result.trackers.append(str(data.path) if data.path else data.name)
+        result.trackers.append(file_name(str(data.path)) if data.path else data.name)
     result.items.sort(key=sort_key)
     return result
 
@@ -253,12 +254,17 @@ def weekly_from_table(values: Any, *, tracker: str = "(range)", settings: Any = 
 def find_trackers(paths: Any) -> tuple[list[Path], list[Problem]]:
     """Files and folders -> workbook paths (sorted per folder), lock files as warnings.
 
-    Raises TrackerError for a path that does not exist or a folder with no workbook.
+    Raises TrackerError for a path that does not exist or a folder with no workbook. A file
+    reached twice (a link, a hard link, a folder given twice) is taken once: files are told
+    apart by device and inode. A folder entry that leads nowhere (a dangling or looping
+    link) is a warning, and a folder that cannot be listed an error (file-level problems:
+    the run goes on with the rest).
     """
     from .errors import TrackerError
 
     found: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
+    seen_folders: set[tuple[int, int]] = set()
     problems: list[Problem] = []
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -266,40 +272,73 @@ def find_trackers(paths: Any) -> tuple[list[Path], list[Problem]]:
         p = Path(raw)
         if not p.exists():
             raise TrackerError(f"{raw} was not found: check the file name and the folder.")
-        links: set[str] = set()
         if p.is_dir():
+            if _identity(p.stat()) in seen_folders:
+                continue  # the same folder again
+            seen_folders.add(_identity(p.stat()))
             # .xls/.xlsb/.ods are taken too, so they are refused with a reason, not skipped silently
-            members = sorted(_folder_members(p, links))
-            if not members:
+            before = len(problems)
+            try:
+                members = _folder_members(p, problems)
+            except OSError as exc:
+                problems.append(Problem(file_name(str(raw)), None, None, None,
+                                        f"The folder {raw} cannot be listed ({exc.strerror or exc}): "
+                                        "its trackers are not in this list.", "error"))
+                continue
+            if not members and len(problems) == before:
                 raise TrackerError(f"{raw} has no tracker workbooks (.xlsx) in it: check the folder.")
-            candidates = members
-            real = p.resolve()  # a member that is no symbolic link resolves to real / its name
-            resolve = lambda q: q.resolve() if q.name in links else real / q.name  # noqa: E731
         else:
-            candidates = [p]
-            resolve = Path.resolve
-        for q in candidates:
+            try:
+                members = [(p, _identity(os.stat(p)))]
+            except OSError:
+                members = [(p, None)]  # the reader says why it cannot be opened
+        for q, key in sorted(members):
             skip = _skip_reason(q, from_folder=p.is_dir())
             if skip:
-                problems.append(Problem(q.name, None, None, None, skip, "warning"))
-            elif (key := resolve(q)) not in seen:
-                seen.add(key)
+                problems.append(Problem(file_name(q.name), None, None, None, skip, "warning"))
+            elif key is None or key not in seen:
+                if key is not None:
+                    seen.add(key)
                 found.append(q)
     return found, problems
 
 
-def _folder_members(folder: Path, links: set[str]) -> list[Path]:
-    """The spreadsheet files of a folder (one scandir: the entries know whether they are files
-    and links without a stat each); the names of symbolic links are added to `links`."""
+def _identity(st: os.stat_result) -> tuple[int, int]:
+    return st.st_dev, st.st_ino
+
+
+def _folder_members(folder: Path, problems: list[Problem]) -> list[tuple[Path, tuple[int, int]]]:
+    """The spreadsheet files of a folder with their (device, inode), in one scandir; an entry
+    named like a workbook that leads nowhere (a dangling or looping link, a file gone
+    meanwhile) adds a warning to `problems`."""
     members = []
     with os.scandir(folder) as entries:
         for e in entries:
+            if Path(e.name).suffix.lower() not in SPREADSHEET_SUFFIXES:
+                continue
             q = folder / e.name
-            if q.suffix.lower() in SPREADSHEET_SUFFIXES and e.is_file():
-                members.append(q)
-                if e.is_symlink():
-                    links.add(e.name)
+            try:
+                if e.is_file():
+                    members.append((q, _identity(e.stat())))
+                elif e.is_symlink():
+                    e.stat()  # a link is_file found no file behind: dangling or looping raises
+                # else a folder or a device named like a workbook: not a tracker
+            except OSError as exc:
+                problems.append(Problem(file_name(e.name), None, None, None, _dead_entry(q, exc), "warning"))
     return members
+
+
+def _dead_entry(path: Path, exc: OSError) -> str:
+    """Why a folder entry named like a workbook cannot be read (a warning: its rows are missing)."""
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        why = "it is a symbolic link that leads round in a loop"
+    elif path.is_symlink() and exc.errno == errno.ENOENT:
+        why = f"it is a symbolic link to {file_name(os.readlink(path))}, which does not exist"
+    else:
+        why = f"it cannot be opened ({exc.strerror or exc})"
+    return f"Skipped: {why}, so this tracker's rows are not in the list."
 
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -346,7 +385,7 @@ def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress
             data = read_tracker(path)
         except TrackerError as exc:
             failures.append(exc)
-            problems.append(Problem(names[path], None, None, None, str(exc), "error"))
+            problems.append(Problem(names[path], None, None, None, file_name(str(exc)), "error"))
         else:
             data.name = names[path]
             for p in data.problems:
@@ -360,8 +399,12 @@ def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress
         if failures:
             raise TrackerError(f"None of the {len(failures)} workbooks could be used as a tracker; "
                                f"the first: {failures[0]}")
+        unlisted = [p for p in problems if p.severity == "error"]
+        if unlisted:
+            raise TrackerError(unlisted[0].message)
         raise TrackerError(f"{', '.join(str(p) for p in paths)} holds no tracker workbook: only files "
-                           "that are not trackers (Excel lock files ~$..., earlier weekly lists).")
+                           "that are not trackers (Excel lock files ~$..., earlier weekly lists, "
+                           "links that lead nowhere).")
     return combine(trackers, week_of=week_of, as_of=as_of, file_problems=problems)
 
 
@@ -370,4 +413,4 @@ def _display_names(files: list[Path]) -> dict[Path, str]:
     counts: dict[str, int] = {}
     for f in files:
         counts[f.name] = counts.get(f.name, 0) + 1
-    return {f: (f.name if counts[f.name] == 1 else str(f)) for f in files}
+    return {f: file_name(f.name if counts[f.name] == 1 else str(f)) for f in files}

@@ -592,9 +592,12 @@ def sample_result(tmp_path: Path) -> WeeklyResult:
 
 
 def test_real_trackers_export_in_every_format(tmp_path):
-    clients = write_sample_clients(tmp_path / "clients")
+    r = sample_result(tmp_path)  # writes the clients' trackers (their zip stamps the second)
+    clients = sorted((tmp_path / "clients").glob("*.xlsx"))
     before = {p: p.read_bytes() for p in clients}
-    r = sample_result(tmp_path)
+    from followup_xl.weekly import build_weekly
+
+    r = build_weekly([tmp_path / "clients"], as_of=D("2026-11-30"))  # read again, then written out
     out = tmp_path / "out"
     out.mkdir()
     paths = {fmt: export.write(r, out / f"week.{fmt}") for fmt in export.FORMATS}

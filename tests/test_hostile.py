@@ -1308,3 +1308,176 @@ def test_an_unknown_country_in_the_environment_names_the_variable(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "FOLLOWUP_XL_COUNTRY": "ZZ"})
     assert (run.returncode, run.stdout) == (0, "2026-11-27\n")  # the option wins (26th: Thanksgiving)
+
+
+# --------------------------------------------------------------------------- what a real file system holds (items 2, 3, 12)
+
+SHOWN_LATIN1 = "caf\\xe9.xlsx"  # b"caf\xe9.xlsx" as every output shows it
+
+
+def _latin1_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    good_tracker(folder / "good.xlsx")
+    good_tracker(Path(os.fsdecode(bytes(folder) + b"/caf\xe9.xlsx")))
+    return folder
+
+
+def _trackers_named(path: Path, fmt: str) -> list[str]:
+    """The tracker names an export holds, read back the way its format is read."""
+    import csv
+
+    if fmt == "json":
+        got = json.loads(path.read_text(encoding="utf-8"))
+        return [i["tracker"] for i in got["items"]] + [p["tracker"] for p in got["problems"]]
+    if fmt == "csv":
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return [row["Tracker"] for row in csv.DictReader(fh)]
+    if fmt == "xlsx":
+        wb = openpyxl.load_workbook(path, read_only=True)
+        return [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+                if isinstance(v, str) and ".xlsx" in v]
+    text = path.read_text(encoding="utf-8")
+    if fmt == "ics":
+        text = text.replace("\r\n ", "").replace("\\\\", "\\")
+    if fmt == "md":
+        text = text.replace("\\\\", "\\")
+    return [SHOWN_LATIN1] * text.count(SHOWN_LATIN1)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "html", "md", "csv", "ics"])
+def test_a_file_name_that_is_not_utf8_reaches_every_format(tmp_path, fmt):
+    """cp good.xlsx $'clients/caf\\xe9.xlsx': the tracker is read (never 'missing') and named
+    with its undecodable byte shown as \\xe9 (json/xlsx/html/md aborted with UnicodeEncodeError)."""
+    folder = _latin1_folder(tmp_path)
+    out = tmp_path / f"week.{fmt}"
+    run = run_cli("weekly", str(folder), "--as-of", AS_OF.isoformat(), "-o", str(out), cwd=tmp_path)
+    assert run.code == 0 and "Traceback" not in run.err and "unexpectedly" not in run.err, run.err
+    assert "Files not used                 0" in run.err, run.err
+    names = _trackers_named(out, fmt)
+    assert SHOWN_LATIN1 in names, names
+    if fmt in ("json", "csv"):
+        assert sorted(set(names)) == [SHOWN_LATIN1, "good.xlsx"]
+        assert names.count(SHOWN_LATIN1) == names.count("good.xlsx") == 2  # both rows of each
+
+
+def test_a_file_name_that_is_not_utf8_on_the_terminal(tmp_path):
+    folder = _latin1_folder(tmp_path)
+    run = run_cli("check", str(folder), "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+    assert run.code == 0 and run.lines[-1].startswith("4 rows: 4 to contact"), run.out + run.err
+    junk = Path(os.fsdecode(bytes(tmp_path) + b"/junk\xe9.xlsx"))
+    junk.write_bytes(b"Company,Status\n")
+    assert_refused(run_cli("check", str(junk), cwd=tmp_path), "junk\\xe9.xlsx", "not an Excel workbook")
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
+
+
+def test_terminal_escapes_in_names_and_cells_are_shown_escaped(tmp_path):
+    """A file name or a cell holding ESC sequences (set the title, clear the screen), a C1
+    CSI or a bidi override is printed escaped by check, weekly's summary and demo-like
+    lists: nothing the terminal would act on, and rich markup in a cell stays text."""
+    name = f"evil{ESCAPES}.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tracker"
+    ws.append(["Company", "Contact name", "Last contact", "Status"])
+    typed = ESCAPES.replace("\x1b", "ESC").replace("\x07", "BEL")  # XML holds them as _xHHHH_ only
+    ws.append([f"Acme{typed}[/b]", f"Dana{typed}", dt.date(2026, 11, 23), f"Odd{typed}"])
+    wb.save(tmp_path / "typed.xlsx")
+    rewrite_part(tmp_path / "typed.xlsx", tmp_path / name, "xl/worksheets/sheet1.xml",
+                 lambda b: b.replace(b"ESC", b"_x001B_").replace(b"BEL", b"_x0007_"))
+    garbage = tmp_path / f"bad{ESCAPES}.xlsx"
+    garbage.write_bytes(b"not a workbook")
+    for args in (("check", name, f"bad{ESCAPES}.xlsx"), ("weekly", name, f"bad{ESCAPES}.xlsx", "-o", "w.json")):
+        run = run_cli(*args, "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+        text = run.out + run.err
+        assert run.code == 0 and "Traceback" not in text, text
+        assert not any(c in text for c in "\x1b\x07\x9b\u202e"), ascii(text)
+        assert "\\x1b]0;pwned\\x07" in text and "\\u202e" in text, text
+    one = run_cli("check", str(garbage), cwd=tmp_path)
+    assert one.code == 1 and "\x1b" not in one.err and "bad\\x1b" in one.err, ascii(one.err)
+    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))["items"][0]["tracker"] == name
+
+
+def test_the_echo_helper_escapes_everything_printed():
+    from followup_xl.printable import file_name, for_terminal
+
+    assert for_terminal("a\x1b[31mb\tc\nd\x00\x7f\x85\u2066") == "a\\x1b[31mb\tc\nd\\x00\\x7f\\x85\\u2066"
+    assert for_terminal("caf\udce9 ok é") == "caf\\xe9 ok é"
+    assert file_name("caf\udce9.xlsx") == "caf\\xe9.xlsx" and file_name("naïve.xlsx") == "naïve.xlsx"
+    assert file_name("odd\ud800.xlsx") == "odd\\ud800.xlsx"  # a surrogate no byte escapes
+    assert ast_calls_of("echo") == [], "cli.py prints with click.echo, bypassing echo()"
+
+
+def ast_calls_of(name: str) -> list[int]:
+    """Lines of cli.py calling click.<name> directly."""
+    import ast
+
+    tree = ast.parse((Path(cli.__file__)).read_text(encoding="utf-8"))
+    return [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and n.func.attr == name and getattr(n.func.value, "id", "") == "click"
+            and n.lineno not in _ECHO_LINES()]
+
+
+def _ECHO_LINES() -> set[int]:
+    import inspect
+
+    lines, start = inspect.getsourcelines(cli.echo)
+    return set(range(start, start + len(lines)))
+
+
+def _folder_with(tmp_path: Path) -> Path:
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    good_tracker(folder / "good.xlsx")
+    os.symlink("loop.xlsx", folder / "loop.xlsx")  # a link to itself
+    os.symlink("gone.xlsx", folder / "client.xlsx")  # a client's tracker moved away
+    os.link(folder / "good.xlsx", folder / "hard.xlsx")
+    os.symlink("good.xlsx", folder / "soft.xlsx")
+    (folder / "sub.xlsx").mkdir()  # a folder named like a workbook
+    return folder
+
+
+def test_folder_entries_that_lead_nowhere_are_warnings_and_each_file_counts_once(tmp_path):
+    """A looping link named *.xlsx no longer stops the run, a dangling client.xlsx link is
+    named (its client's rows would vanish), and a tracker reached by a hard link, a
+    symbolic link and its own name, or a folder given twice, is read once."""
+    folder = _folder_with(tmp_path)
+    run = run_cli("weekly", str(folder), str(folder), str(folder / "hard.xlsx"), "-o", "-", "--format",
+                  "json", "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+    assert run.code == 0 and "Traceback" not in run.err, run.err
+    got = json.loads(run.out)
+    assert got["counts"]["rows"] == 2 and len(got["items"]) == 2
+    warnings = {p["tracker"]: p["message"] for p in got["problems"]}
+    assert sorted(warnings) == ["client.xlsx", "loop.xlsx"]
+    assert "gone.xlsx, which does not exist" in warnings["client.xlsx"]
+    assert "loop" in warnings["loop.xlsx"]
+    assert all("rows are not in the list" in m for m in warnings.values())
+
+
+SCANDIR_DENIED = """
+import os, sys
+from followup_xl import cli
+denied = os.path.abspath(sys.argv[1])
+real = os.scandir
+def scandir(path="."):
+    if os.path.abspath(path) == denied:
+        raise PermissionError(13, "Permission denied", path)
+    return real(path)
+os.scandir = scandir
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+def test_a_folder_that_cannot_be_listed(tmp_path):
+    """chmod 000 on a client folder (simulated: the tests may run as root, which reads anyway):
+    the folder is named in one sentence; given with other trackers, the run goes on."""
+    folder = _folder_with(tmp_path)
+    other = good_tracker(tmp_path / "other.xlsx")
+    alone = run_python(SCANDIR_DENIED, str(folder), "check", str(folder))
+    assert_refused(alone, str(folder), "cannot be listed", "Permission denied")
+    both = run_python(SCANDIR_DENIED, str(folder), "check", str(folder), str(other), "--as-of", AS_OF.isoformat())
+    assert both.code == 0, both.out + both.err
+    assert f"ERROR   {folder}: The folder {folder} cannot be listed (Permission denied)" in both.out
+    assert both.out.splitlines()[-1].startswith("2 rows: 2 to contact"), both.out

@@ -386,8 +386,8 @@ def test_sample_recalculated_by_libreoffice_agrees(tmp_path):
 
 
 def test_find_trackers_counts_each_workbook_once_through_links(tmp_path):
-    """Members of a folder are resolved without a system call each (folder resolved once,
-    links resolved one by one): a link or a linked folder must still not list a file twice."""
+    """A link, a linked folder or a folder given twice must not list a file twice (files are
+    told apart by device and inode)."""
     from followup_xl.weekly import find_trackers
 
     folder = tmp_path / "clients"
@@ -400,7 +400,10 @@ def test_find_trackers_counts_each_workbook_once_through_links(tmp_path):
     (folder / "dangling.xlsx").symlink_to(folder / "missing.xlsx")
     (tmp_path / "alias").symlink_to(folder, target_is_directory=True)
     found, problems = find_trackers([folder])
-    assert found == [folder / "a.xlsx", folder / "b.XLSX"] and problems == []
+    assert found == [folder / "a.xlsx", folder / "b.XLSX"]
+    # a dangling link is named (issue 12: that client's rows would vanish without a word)
+    assert [(p.tracker, p.severity) for p in problems] == [("dangling.xlsx", "warning")]
+    assert "missing.xlsx, which does not exist" in problems[0].message
     found, _ = find_trackers([folder / "link.xlsx", tmp_path / "alias", folder])
     assert found == [folder / "link.xlsx", tmp_path / "alias" / "b.XLSX"]
     assert [q.resolve() for q in found] == [(folder / "a.xlsx").resolve(), (folder / "b.XLSX").resolve()]
