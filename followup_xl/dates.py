@@ -39,7 +39,7 @@ WEEKDAYS = {"mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu"
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _NUMERIC = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
-_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?\b")
+_TRAILING_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?\s*$")
 _ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b")
 
 
@@ -143,10 +143,18 @@ def parse_date_text(text: str, date_order: str = "MDY", date1904: bool = False) 
 
 def _month_name_date(s: str) -> tuple[int, int, int] | None:
     """'30 Nov 2026', 'Nov 30, 2026', 'Monday, 30 November 2026', '30-Nov-26' -> (y, m, d)."""
-    t = _TIME.sub(" ", s.lower())
+    t = _TRAILING_TIME.sub("", s.lower())  # a time of day only at the end: '30 Nov 2026 10:30 am'
     t = _ORDINAL.sub(r"\1", t)
-    tokens = [x for x in re.split(r"[\s,./\-]+", t) if x and x not in ("of", "the")]
-    tokens = [x for x in tokens if x not in WEEKDAYS]
+    tokens = [x for x in re.split(r"[\s,./\-]+", t) if x]
+    # Besides day, month and year only a leading weekday, a leading 'the' and an 'of' after
+    # the day: 'Monday, 30 November 2026', 'the 30th of November 2026'. Any other word (a
+    # trailing 'maybe', a second weekday) means the cell is not a date.
+    if tokens and tokens[0] in WEEKDAYS:
+        tokens = tokens[1:]
+    if tokens and tokens[0] == "the":
+        tokens = tokens[1:]
+    if len(tokens) == 4 and tokens[1] == "of":
+        del tokens[1]
     months = [x for x in tokens if x in MONTHS]
     numbers = [x for x in tokens if x.isdigit()]
     if len(months) != 1 or len(numbers) != 2 or len(tokens) != 3:

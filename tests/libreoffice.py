@@ -9,15 +9,13 @@ environment says LibreOffice is required (FOLLOWUP_XL_REQUIRE_LIBREOFFICE=1, set
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from required import REQUIRE_ENV, missing  # noqa: F401 - REQUIRE_ENV re-exported
 
-REQUIRE_ENV = "FOLLOWUP_XL_REQUIRE_LIBREOFFICE"
 TIMEOUT = 300  # seconds for one conversion run (the first start of a profile is slow)
 
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
@@ -40,10 +38,7 @@ def require_libreoffice() -> str:
     exe = soffice_path()
     if exe:
         return exe
-    message = "LibreOffice (soffice) is not installed"
-    if os.environ.get(REQUIRE_ENV) == "1":
-        pytest.fail(f"{message}, and {REQUIRE_ENV}=1 requires it.")
-    pytest.skip(f"{message}.")
+    missing("LibreOffice (soffice) is not installed")
 
 
 def make_profile(profile_dir: Path) -> Path:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from followup_xl.dates import (PLAUSIBLE, coerce_date, date_to_serial, parse_date_text,
+from followup_xl.dates import (coerce_date, date_to_serial, parse_date_text,
                                serial_to_date)
 from followup_xl.errors import NotADateError, UsageError
 
@@ -92,9 +92,13 @@ def test_implausible_serials_rejected_by_default(serial):
     assert str(serial) in str(info.value) and "1950-2199" in str(info.value)
 
 
-def test_plausible_bounds():
-    assert serial_to_date(date_to_serial(PLAUSIBLE[0])) == PLAUSIBLE[0]
-    assert serial_to_date(date_to_serial(PLAUSIBLE[1])) == PLAUSIBLE[1]
+@pytest.mark.parametrize("serial, expected", [
+    (18264, "1950-01-01"),  # the first plausible serial (1950-01-01 counted from 1899-12-30)
+    (109574, "2199-12-31"),  # the last
+])
+def test_plausible_bounds(serial, expected):
+    assert coerce_date(serial) == d(expected)
+    assert coerce_date(float(serial) + 0.99) == d(expected)
 
 
 @pytest.mark.parametrize("serial", [0, 0.5, -1, 3_000_000, math.inf, -math.inf, math.nan])
@@ -167,6 +171,14 @@ def test_numeric_text_by_date_order(text, order, expected):
     ("Nov 2026", "MDY", "expected a date"),
     ("30 Nov", "MDY", "expected a date"),
     ("30 Nov 2026 Dec", "MDY", "expected a date"),
+    ("30 Nov 2026 maybe", "MDY", "expected a date"),  # a trailing word: not a date
+    ("maybe 30 Nov 2026", "MDY", "expected a date"),
+    ("Nov 30 2026 the", "MDY", "expected a date"),
+    ("30 Nov 2026 Monday", "DMY", "expected a date"),  # a weekday only leads
+    ("Monday Tuesday 30 Nov 2026", "DMY", "expected a date"),
+    ("the the 30 Nov 2026", "DMY", "expected a date"),
+    ("30 10:30 Nov 2026", "DMY", "expected a date"),  # a time only at the end
+    ("30 Nov 2026 10:30 pm pm", "DMY", "expected a date"),
     ("10:30", "MDY", "expected a date"),
     ("60", "MDY", "29 Feb 1900"),
     ("3", "MDY", "1950-2199"),

@@ -31,6 +31,7 @@ import pytest
 
 from followup_xl import cli, safety
 from followup_xl.errors import FollowupError, TrackerError
+from required import require_module
 
 GIB = 1 << 30
 MEMORY_CAP = 2 * GIB  # RLIMIT_AS of each child: a regression fails instead of eating the machine
@@ -673,7 +674,7 @@ def test_tracker_sheet_name_is_case_and_space_insensitive(tmp_path):
 
 def test_a_real_password_protected_workbook(tmp_path):
     """A workbook really encrypted by Office's agile encryption (msoffcrypto-tool)."""
-    msoffcrypto = pytest.importorskip("msoffcrypto")
+    msoffcrypto = require_module("msoffcrypto")
     from msoffcrypto.format.ooxml import OOXMLFile
 
     good = good_tracker(tmp_path / "good.xlsx")

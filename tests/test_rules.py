@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings as hyp_settings, strategies 
 from followup_xl import schema
 from followup_xl.calendar import get_calendar
 from followup_xl.errors import UsageError
-from followup_xl.rules import (days_overdue, evaluate_many, evaluate_row, followup_state,
+from followup_xl.rules import (days_overdue, evaluate_arrays, evaluate_many, evaluate_row, followup_state,
                                next_contact_date, next_contact_many, status_flags,
                                validate_cadence, validate_max_days, week_bounds)
 from followup_xl.schema import Settings
@@ -196,6 +196,41 @@ def test_status_flags():
     closed, on_hold = status_flags(["Accepted", " rejected", "WITHDRAWN ", "On Hold", None, "", "x", np.nan])
     assert closed.tolist() == [True, True, True, False, False, False, False, False]
     assert on_hold.tolist() == [False, False, False, True, False, False, False, False]
+
+
+def test_status_flags_of_unhashable_cells_look_at_each_cell():
+    """A cell holding a list or a dict (an odd reader's value) cannot key the table of distinct
+    statuses: each cell is looked at on its own, with the same answers."""
+    cells = ["Rejected", ["Rejected"], "On hold", {"a": 1}, None, " on HOLD"]
+    closed, on_hold = status_flags(cells)
+    assert closed.tolist() == [True, False, False, False, False, False]
+    assert on_hold.tolist() == [False, False, True, False, False, True]
+    assert closed.dtype == bool and on_hold.dtype == bool
+
+
+def test_a_sunday_due_date_in_a_friday_saturday_country_is_due_this_week():
+    """Israel works on Sunday: Sunday 29 Nov 2026 (Sunday 22 + 7) is the next contact, and,
+    being the last day of the as-of date's Monday-to-Sunday week, it is due this week, in the
+    whole-column path and the one-row path alike (never Upcoming)."""
+    il = get_calendar("IL")
+    settings = Settings(country="IL")
+    as_of = d("2026-11-25")  # Wednesday
+    next_, states, late = evaluate_arrays(
+        last_contact=np.array(["2026-11-22", "2026-11-23", "2026-11-15"], dtype="datetime64[D]"),
+        interview_date=np.array(["NaT"] * 3, dtype="datetime64[D]"), status=[None, None, None],
+        settings=settings, calendar=il, as_of=as_of)
+    # 23 Nov + 7 = Monday 30 Nov: the next week; 15 Nov + 7 = Sunday 22: overdue by 3 days
+    assert next_.tolist() == [d("2026-11-29"), d("2026-11-30"), d("2026-11-22")]
+    assert states.tolist() == [schema.DUE_THIS_WEEK, schema.UPCOMING, schema.OVERDUE]
+    assert late.tolist() == [0, 0, 3]
+    one = evaluate_row(last_contact=d("2026-11-22"), interview_date=None, status=None, cadence=None,
+                       followups_sent=0, settings=settings, calendar=il, as_of=as_of)
+    assert (one.next_contact, one.state) == (d("2026-11-29"), schema.DUE_THIS_WEEK)
+    on_sunday = evaluate_arrays(
+        last_contact=np.array(["2026-11-22"], dtype="datetime64[D]"),
+        interview_date=np.array(["NaT"], dtype="datetime64[D]"), status=[None], settings=settings,
+        calendar=il, as_of=d("2026-11-29"))
+    assert on_sunday[1].tolist() == [schema.DUE_TODAY]
 
 
 @pytest.mark.parametrize("value,ok", [(1, 1), (90, 90), ("7", 7), (14.0, 14), (0, None), (91, None),

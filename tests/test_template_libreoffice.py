@@ -25,6 +25,7 @@ import numpy as np
 import openpyxl
 import pytest
 from libreoffice import recalc, require_libreoffice
+from required import require_module
 
 from followup_xl import schema
 from followup_xl.calendar import get_calendar
@@ -452,7 +453,7 @@ def fill_trimmed(case: Case, engine: str, out: Path, keep_blank: int = 3) -> Pat
 
 @pytest.fixture(scope="module")
 def xlwings_results(tmp_path_factory) -> list:
-    pytest.importorskip("formulas")
+    require_module("formulas")
     path = fill_trimmed(XLWINGS_CASE, "xlwings", tmp_path_factory.mktemp("xlwings") / "xlwings_us.xlsx")
     return evaluate_with_formulas(path, len(XLWINGS_CASE.rows) + 2)
 
@@ -481,3 +482,16 @@ def test_require_libreoffice_fails_in_ci_and_skips_elsewhere(monkeypatch):
     monkeypatch.delenv(libreoffice.REQUIRE_ENV)
     with pytest.raises(pytest.skip.Exception):
         libreoffice.require_libreoffice()
+
+
+def test_require_module_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    """formulas and msoffcrypto were importorskip'ed: silently skipped even in CI."""
+    import required
+
+    assert required.require_module("zipfile").__name__ == "zipfile"
+    monkeypatch.setenv(required.REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="no_such_package_here is not installed.*requires it"):
+        required.require_module("no_such_package_here")
+    monkeypatch.delenv(required.REQUIRE_ENV)
+    with pytest.raises(pytest.skip.Exception):
+        required.require_module("no_such_package_here")

@@ -9,13 +9,12 @@ from dataclasses import fields, replace
 import pytest
 
 from followup_xl import schema
-from followup_xl.calendar import get_calendar
 from followup_xl.errors import TrackerError
-from followup_xl.rules import evaluate_row, week_bounds
 from followup_xl.schema import Settings
 from followup_xl.weekly import COUNT_KEYS, NO_CONTACT, Item, build_weekly, sort_key, weekly_from_table
 
-from trackers import TEMPLATE_HEADERS, ErrorValue, file_hash, write_tracker
+import oracle
+from trackers import ErrorValue, file_hash, write_tracker
 
 D = dt.date
 PROBLEM = False
@@ -38,28 +37,33 @@ def row(company, contact="Pat Lee", interview=None, last=None, sent=None, cadenc
 
 
 def expected(rows, settings: Settings, as_of: dt.date, week_of: dt.date | None = None):
-    """Items (row -> (due, state, overdue)) and counts computed independently with evaluate_row."""
-    cal = get_calendar(settings.country, settings.subdivision, settings.weekend, settings.holidays)
-    sunday = week_bounds(week_of or as_of)[1]
+    """Items (row -> (due, state, overdue)) and counts computed independently by the tests'
+    own day-by-day oracle (tests/oracle.py), not by the rules module the code calls."""
+    mask = oracle.weekend_mask(settings.weekend, settings.country)
+    off = oracle.days_off(settings.country, settings.subdivision, settings.holidays,
+                          range(as_of.year - 1, as_of.year + 2))
+    week = week_of or as_of
+    sunday = week + dt.timedelta(days=6 - week.weekday())
     counts = {k: 0 for k in COUNT_KEYS}
     items = {}
     for excel_row, (_, typed) in rows.items():
         if typed is PROBLEM:
             counts["problem"] += 1
             continue
-        out = evaluate_row(last_contact=typed["last_contact"], interview_date=typed["interview_date"],
-                           status=typed["status"], cadence=typed["cadence"],
-                           followups_sent=typed["followups_sent"] or 0, settings=settings,
-                           calendar=cal, as_of=as_of)
-        if out.state == schema.CLOSED:
+        nxt, state, late = oracle.row(
+            dates=(typed["last_contact"], typed["interview_date"]), status=typed["status"],
+            cadence=typed["cadence"], sent=int(typed["followups_sent"] or 0), as_of=as_of, mask=mask,
+            off=off, default_cadence=settings.default_cadence, max_days=settings.max_days,
+            on_hold_cadence=settings.on_hold_cadence, limit=settings.max_followups)
+        if state == "Closed":
             counts["closed"] += 1
-        elif out.state == schema.NEEDS_DATE:
+        elif state == "Needs date":
             counts["needs_date"] += 1
-        elif out.state == schema.LIMIT_REACHED:
+        elif state == "Limit reached":
             counts["limit_reached"] += 1
-        elif out.next_contact <= sunday:
+        elif nxt <= sunday:
             counts["listed"] += 1
-            items[excel_row] = (out.next_contact, out.state, out.days_overdue)
+            items[excel_row] = (nxt, state, late)
         else:
             counts["not_due"] += 1
     return items, counts
@@ -210,12 +214,6 @@ def test_each_tracker_on_its_own_calendar(tmp_path):
     write_tracker(tmp_path / "il.xlsx", rows, headers=HEADERS[:4], settings={"Country": "IL"})
     result = build_weekly([tmp_path], as_of=AS_OF, week_of=D(2026, 11, 30))
     due = {i.tracker: i.due_date for i in result.items}
-    for name, settings in (("us.xlsx", Settings()), ("closed.xlsx", Settings(holidays=(D(2026, 11, 27),))),
-                           ("il.xlsx", Settings(country="IL"))):
-        cal = get_calendar(settings.country, None, None, settings.holidays)
-        out = evaluate_row(last_contact=D(2026, 11, 20), interview_date=None, status=None, cadence=None,
-                           followups_sent=0, settings=settings, calendar=cal, as_of=AS_OF)
-        assert due[name] == out.next_contact
     assert due == {"us.xlsx": D(2026, 11, 27), "closed.xlsx": D(2026, 11, 30), "il.xlsx": D(2026, 11, 29)}
 
 
@@ -374,7 +372,7 @@ def test_sample_recalculated_by_libreoffice_agrees(tmp_path):
     header_at = next(i for i, r in enumerate(grid) if "Company" in r and "Next contact" in r)
     head = grid[header_at]
     company, nxt, state = (head.index(h) for h in ("Company", "Next contact", "Follow-up state"))
-    sunday = week_bounds(AS_OF)[1]
+    sunday = D(2026, 11, 29)  # the Sunday of AS_OF's week
     want = {i + 1: (r[nxt], r[state]) for i, r in enumerate(grid) if i > header_at and r[company]
             and isinstance(r[nxt], dt.date) and r[nxt] <= sunday}
     got = {i.row: (i.due_date, i.state) for i in result.items}
