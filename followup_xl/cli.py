@@ -383,8 +383,7 @@ def log_cmd(tracker: str, row: Optional[int], company: Optional[str], date_text:
 
     if (row is None) == (company is None):
         raise UsageError("give the application to log with --row N or with --company TEXT (one of the two).")
-    day = parse_date_option(date_text, "--date", os.environ.get("FOLLOWUP_XL_COUNTRY")) if date_text is not None else None
-    done = log_followup(tracker, row=row, company=company, date=day, note=note)
+    done = log_followup(tracker, row=row, company=company, date=date_text, note=note)  # text: the tracker's order
     who = f" ({done.contact})" if done.contact else ""
     echo(f"Logged the follow-up of {done.date.isoformat()} to {done.company}{who}, row {done.row} of "
                f"{done.tracker.name}: Follow-ups sent {done.followups_sent}.")

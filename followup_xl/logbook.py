@@ -147,11 +147,28 @@ def _last_used_row(ws, cols: list[int | None]) -> int:
     return 1
 
 
+def _day(value: Any, order: str) -> dt.date | None:
+    """The --date: a date, or text read as the other commands read it, numeric text in the
+    tracker's date order (DateOrder, else its country's)."""
+    from .dates import coerce_date
+    from .errors import NotADateError
+
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        day = coerce_date(value, date_order=order)
+    except NotADateError as exc:
+        raise UsageError(f"--date: {exc}") from None
+    if day is None:  # blank text
+        raise UsageError("--date: a date is required, e.g. 2026-11-30.")
+    return day
+
+
 def log_followup(tracker: str | Path, *, row: int | None = None, company: str | None = None,
-                 date: dt.date | None = None, note: str | None = None,
+                 date: dt.date | str | None = None, note: str | None = None,
                  today: dt.date | None = None) -> LogResult:
-    """Record a follow-up sent on `date` (default today) for one application of a tracker
-    workbook; see the module notes. Raises FollowupError subclasses (one sentence, the
+    """Record a follow-up sent on `date` (default today; text is read in the tracker's date
+    order) for one application of a tracker workbook; see the module notes. Raises FollowupError subclasses (one sentence, the
     tracker unchanged) when it cannot."""
     import numpy as np
     from openpyxl.styles.numbers import is_date_format
@@ -162,8 +179,8 @@ def log_followup(tracker: str | Path, *, row: int | None = None, company: str | 
     path = Path(tracker)
     inplace.check_editable(path)  # csv, open in an app, would lose a chart...: before any work
     today = today or dt.date.today()
-    day = date or today
     data = read_tracker(path)
+    day = _day(date, data.settings.effective_date_order) or today
     i = find_row(data, row=row, company=company)
     excel_row = int(data.rows[i])
     if "last_contact" not in data.headers:

@@ -276,3 +276,18 @@ def test_an_existing_log_sheet_that_is_not_ours_is_refused(tmp_path):
     with pytest.raises(LogError, match="rename that sheet"):
         log_followup(path, company="Acme", date=AS_OF)
     assert _folder(path) == before
+
+
+def test_date_text_is_read_in_the_tracker_s_order(tmp_path, capsys):
+    headers = ("Company", "Last contact", "Follow-ups sent")
+    us = write_tracker(tmp_path / "us.xlsx", [["Acme", D(2026, 11, 2), 0]], headers=headers,
+                       settings={"Country": "US"})
+    gb = write_tracker(tmp_path / "gb.xlsx", [["Acme", D(2026, 11, 2), 0]], headers=headers,
+                       settings={"Country": "GB", "Subdivision": "ENG"})
+    assert log_followup(us, company="Acme", date="12/1/2026").date == D(2026, 12, 1)
+    assert log_followup(gb, company="Acme", date="1/12/2026").date == D(2026, 12, 1)
+    assert log_followup(gb, company="Acme", date="30 Nov 2026").date == D(2026, 11, 30)
+    before = _folder(gb)
+    code, out, err = run(capsys, "log", gb, "--company", "Acme", "--date", "someday")
+    assert code == 2 and err.startswith("Error: --date: 'someday' is not a date") and out == ""
+    assert _folder(gb) == before
