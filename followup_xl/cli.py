@@ -313,7 +313,7 @@ def check_summary(result) -> str:
             f"follow-up limit, {c['problem']} with a problem; {errors} problem(s), {warnings} warning(s).")
 
 
-@app.command("demo", epilog="\b\nExample:\n  followup-xl demo            writes ./followup-demo/")
+@app.command("demo", short_help="Write sample trackers and run the weekly job on them.", epilog="\b\nExample:\n  followup-xl demo            writes ./followup-demo/")
 @click.argument("directory", required=False, metavar="[DIR]")
 def demo_cmd(directory: Optional[str]) -> None:
     """Write sample trackers (a job seeker's, and a coach's folder of three clients) and run the
@@ -368,7 +368,7 @@ def show_list(result) -> None:
 # Record a follow-up just sent (SPEC: "Command line", "Inputs and outputs").
 # Library twin: followup_xl.logbook.log_followup (through followup_xl.inplace.edit_workbook).
 
-@app.command("log", epilog="\b\nExamples:\n  followup-xl log my-tracker.xlsx --company Fabrikam"
+@app.command("log", short_help="Record a follow-up just sent; print the next contact date.", epilog="\b\nExamples:\n  followup-xl log my-tracker.xlsx --company Fabrikam"
                            "\n  followup-xl log my-tracker.xlsx --row 6 --date 2026-11-30 --note \"Sent a short e-mail\"")
 @click.argument("tracker", metavar="TRACKER")
 @click.option("--row", type=int, metavar="N", help="The application's Excel row number.")
