@@ -233,3 +233,19 @@ def test_weekly_items_get_the_right_draft(tmp_path):
     assert "is on hold for now" in drafts["Hold Co"]
     assert "my application for" in drafts["Applied Co"] and "meet again" not in drafts["Applied Co"]
     assert "next steps" in drafts["Offer Co"]
+
+
+@given(st.one_of(st.none(), st.text(max_size=30)), st.text(max_size=30), st.one_of(st.none(), st.text(max_size=30)),
+       st.one_of(st.none(), st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31))),
+       st.one_of(st.none(), st.integers(-3, 50), st.floats(allow_nan=True), st.text(max_size=3)),
+       st.sampled_from([None, "", "Interviewing", "On hold", "Offer", "Applied", "Rejected", "whatever"]),
+       st.one_of(st.none(), st.text(max_size=20)), st.sampled_from([None, "US", "GB", "DE", "il"]))
+def test_every_situation_never_crashes(name, company, role, day, sent, status, your_name, country):
+    text = draft(name, company, role, day, followups_sent=sent, status=status, your_name=your_name,
+                 country=country)
+    assert "\t" not in text and "\r" not in text
+    lines = text.split("\n")
+    signed = " ".join(str(your_name or "").split())
+    assert lines[-1] == (signed or "Best regards,")
+    if day is None:
+        assert "meet again" not in text.replace(str(company), "").replace(str(role), "")
