@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .errors import FollowupError, UsageError, quote
 
 LOG_SHEET = "Log"
@@ -119,6 +120,24 @@ def _text(cell, value: Any) -> None:
         cell.data_type = "s"
 
 
+def _refuse_read_formulas(ws, data, path: Path) -> None:
+    """LogError when a column the command line reads holds formulas: openpyxl keeps a formula
+    but not its result, so after the rewrite the reader could not read those cells until
+    the workbook is opened and saved again in a spreadsheet app (the computed columns, never
+    read, may hold formulas)."""
+    computed = {c.key for c in schema.COMPUTED_COLUMNS}
+    read = [(header, _column(ws, data.header_row, header)) for key, header in data.headers.items()
+            if key not in computed]
+    first = data.header_row + 1
+    for header, col in read:
+        for (cell,) in ws.iter_rows(min_row=first, max_row=ws.max_row, min_col=col, max_col=col):
+            if cell.data_type == "f":
+                raise LogError(
+                    f"{path.name} has formulas in a column followup-xl reads ({header}, row {cell.row}: "
+                    f"{quote(cell.value)}), whose results rewriting the workbook would lose: record the "
+                    "follow-up in your spreadsheet app instead (nothing was changed).")
+
+
 def _log_sheet(wb):
     """The Log sheet (any case of the name), created with its header when missing; its
     column numbers for Date, Company, Contact, Note."""
@@ -208,6 +227,7 @@ def log_followup(tracker: str | Path, *, row: int | None = None, company: str | 
 
     def edit(wb) -> None:
         ws = wb[data.sheet]
+        _refuse_read_formulas(ws, data, path)
         cell = ws.cell(excel_row, _column(ws, data.header_row, data.headers["last_contact"]))
         cell.value = day
         if not is_date_format(cell.number_format):

@@ -291,3 +291,14 @@ def test_date_text_is_read_in_the_tracker_s_order(tmp_path, capsys):
     code, out, err = run(capsys, "log", gb, "--company", "Acme", "--date", "someday")
     assert code == 2 and err.startswith("Error: --date: 'someday' is not a date") and out == ""
     assert _folder(gb) == before
+
+
+def test_formulas_in_a_column_that_is_read_are_refused(tmp_path):
+    from trackers import Formula
+
+    path = write_tracker(tmp_path / "mine.xlsx", [["Acme", D(2026, 11, 20), Formula("=1+1")]],
+                         headers=("Company", "Last contact", "Follow-ups sent"))
+    before = _folder(path)
+    with pytest.raises(LogError, match=r"formulas in a column followup-xl reads \(Follow-ups sent, row 2: '=1\+1'\)"):
+        log_followup(path, company="Acme", date=AS_OF)
+    assert _folder(path) == before
