@@ -290,6 +290,8 @@ def test_date_text_is_read_in_the_tracker_s_order(tmp_path, capsys):
     before = _folder(gb)
     code, out, err = run(capsys, "log", gb, "--company", "Acme", "--date", "someday")
     assert code == 2 and err.startswith("Error: --date: 'someday' is not a date") and out == ""
+    code, out, err = run(capsys, "log", gb, "--company", "Acme", "--date", " ")
+    assert code == 2 and err == "Error: --date: a date is required, e.g. 2026-11-30.\n" and out == ""
     assert _folder(gb) == before
 
 
