@@ -16,7 +16,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import click  # noqa: E402
 
-from . import schema  # noqa: E402
+from . import __version__, schema  # noqa: E402
 from .dates import coerce_date, out_of_range  # noqa: E402
 from .errors import FollowupError, NotADateError, UsageError  # noqa: E402
 
@@ -43,7 +43,7 @@ def cell(text: object):
 
 
 @click.group(context_settings=CONTEXT)
-@click.version_option(package_name="followup-xl", prog_name="followup-xl")
+@click.version_option(__version__, prog_name="followup-xl")
 def app() -> None:
     """Follow up after job interviews every 7-10 days, never on a weekend or a public holiday.
 
@@ -82,7 +82,7 @@ def parse_week_option(value: str, what: str) -> "dt.date":  # noqa: F821
 
 # ---------------------------------------------------------------------------- next
 
-@app.command("next", epilog="\b\nExamples:\n  followup-xl next 2026-11-19 --subdivision CA      prints 2026-11-25\n  followup-xl next 2026-11-19 --country IL --cadence 10")
+@app.command("next", short_help="Print the next contact date after DATE, on a working day.", epilog="\b\nExamples:\n  followup-xl next 2026-11-19 --subdivision CA      prints 2026-11-25\n  followup-xl next 2026-11-19 --country IL --cadence 10")
 @click.argument("date", metavar="DATE")
 @click.option("--cadence", type=int, default=_DEFAULTS["DefaultCadence"], show_default=True, metavar="N",
               help="Days between follow-ups (1-90).")
@@ -107,7 +107,7 @@ def next_cmd(date: str, cadence: int, max_days: int, country: Optional[str], sub
 
 # ---------------------------------------------------------------------------- holidays
 
-@app.command("holidays", epilog="\b\nExample:\n  followup-xl holidays --country US --subdivision CA --year 2026")
+@app.command("holidays", short_help="Print a year's public holidays: date, tab, name.", epilog="\b\nExample:\n  followup-xl holidays --country US --subdivision CA --year 2026")
 @click.option("--country", required=True, metavar="CC", help="ISO country code, e.g. US, GB, DE.")
 @click.option("--subdivision", metavar="SD", help="State or region code, e.g. CA.")
 @click.option("--year", required=True, type=int, metavar="YYYY", help="The year, e.g. 2026.")
@@ -258,7 +258,8 @@ def print_summary(result, written: str | None) -> None:
                    "output, or run `followup-xl check TRACKER`.", err=True)
 
 
-@app.command("weekly", epilog="\b\nExamples:\n  followup-xl weekly clients/                 -> followups-YYYY-Www.xlsx"
+@app.command("weekly", short_help="Export this week's follow-ups from trackers or folders of them.",
+             epilog="\b\nExamples:\n  followup-xl weekly clients/                 -> followups-YYYY-Www.xlsx"
                               "\n  followup-xl weekly a.xlsx b.xlsx -o week.html"
                               "\n  followup-xl weekly clients/ --as-of 2026-11-30 -o - --format json")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
@@ -399,7 +400,8 @@ def log_cmd(tracker: str, row: Optional[int], company: Optional[str], date_text:
 
 # ---- template
 
-@app.command("template", epilog="\b\nExamples:\n  followup-xl template tracker.xlsx\n"
+@app.command("template", short_help="Write a blank tracker workbook, formulas and holidays ready.",
+             epilog="\b\nExamples:\n  followup-xl template tracker.xlsx\n"
              "  followup-xl template tracker.xlsx --country US --subdivision CA --sample\n"
              "  followup-xl template tracker.xlsx --country IL --engine xlwings")
 @click.argument("out", metavar="OUT.xlsx")
