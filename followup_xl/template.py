@@ -573,8 +573,10 @@ def _how_to_sheet(wb: Workbook, engine: str) -> None:
         lines += [("head", "Excel functions (xlwings)", ""),
                   ("text", "", "The grey columns call FOLLOWUP_NEXT, FOLLOWUP_STATE and FOLLOWUP_DAYS_OVERDUE "
                                f"from the Python module {UDF_MODULE} (sheet {XLWINGS_CONF_SHEET})."),
-                  ("text", "", "Install: pip install followup-xl xlwings; xlwings addin install; then on the "
-                               "xlwings tab click Import Functions and save the workbook as .xlsm.")]
+                  ("text", "", "Set-up (docs/excel-functions.md): install followup-xl from a clone or a wheel "
+                               "file into a virtual environment, run xlwings addin install, set the xlwings "
+                               "tab's Interpreter to that environment, save the workbook as .xlsm, then click "
+                               "Import Functions on the xlwings tab.")]
     else:
         lines += [("head", "Works everywhere", ""),
                   ("text", "", "The grey columns are ordinary formulas (WORKDAY.INTL): Excel 2010 or later, "
