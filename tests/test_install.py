@@ -22,13 +22,17 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 
 import followup_xl
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the checks of pyproject.toml need 3.11's tomllib
+    tomllib = None
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -135,6 +139,8 @@ def test_ci_runs_the_readme_commands():
 
 
 def test_pytest_does_not_collect_the_virtual_environment():
+    if tomllib is None:
+        pytest.skip("tomllib is Python 3.11+")
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
     assert config["testpaths"] == ["tests"]
     assert ".*" in config["norecursedirs"] and "venv" in config["norecursedirs"]
@@ -145,6 +151,8 @@ def test_pytest_does_not_collect_the_virtual_environment():
 # ------------------------------------------------------------------ one version, one place
 
 def test_version_in_one_place():
+    if tomllib is None:
+        pytest.skip("tomllib is Python 3.11+")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "followup_xl.__version__"}
