@@ -207,10 +207,17 @@ def save_in_place(path: Path, save: Callable[[str], None], *, backup: bool = Tru
         save(tmp)
         _verify(tmp, path)
         os.chmod(tmp, _mode_of(path))
+        _refuse_if_opened(path)  # opened in a spreadsheet app while we worked: it would save over us
         if backup and path.exists():
-            bak_tmp = _temp_beside(path)
-            shutil.copy2(path, bak_tmp)
-            os.replace(bak_tmp, backup_path(path))
+            bak = backup_path(path)
+            try:
+                bak_tmp = _temp_beside(path)
+                shutil.copy2(path, bak_tmp)
+                os.replace(bak_tmp, bak)
+            except (OSError, FollowupError) as exc:
+                why = _why(exc, folder) if isinstance(exc, OSError) else str(exc).split(": ", 1)[-1]
+                raise FollowupError(f"Cannot keep the previous version of {path} as {bak.name} ({why}): "
+                                    f"{path.name} was left unchanged.") from None
             bak_tmp = None
         os.replace(tmp, path)
         tmp = None
@@ -223,6 +230,16 @@ def save_in_place(path: Path, save: Callable[[str], None], *, backup: bool = Tru
                     os.unlink(leftover)
                 except OSError:
                     pass
+
+
+def _refuse_if_opened(path: Path) -> None:
+    """check_editable's lock-file test again, just before the replace: a spreadsheet app that
+    opened the workbook during the edit would later save its copy over ours."""
+    locks = lock_files(path)
+    if locks:
+        raise WorkbookLocked(f"{path} was opened in a spreadsheet app while it was being updated (lock "
+                             f"file {locks[0].name} appeared): it was left unchanged; close it there "
+                             "and run again.")
 
 
 def _mode_of(path: Path) -> int:

@@ -1482,3 +1482,100 @@ def test_a_folder_that_cannot_be_listed(tmp_path):
     assert both.code == 0, both.out + both.err
     assert f"ERROR   {folder}: The folder {folder} cannot be listed (Permission denied)" in both.out
     assert both.out.splitlines()[-1].startswith("2 rows: 2 to contact"), both.out
+
+
+# --------------------------------------------------------------------------- a tracker rewritten in place (log)
+
+WRITE_FAULT = """
+import errno, os, sys
+from pathlib import Path
+import openpyxl
+from followup_xl import cli, inplace
+mode, target = sys.argv[1], Path(sys.argv[2])
+real_save, real_replace, real_copy = openpyxl.Workbook.save, os.replace, inplace.shutil.copy2
+def save(self, filename):
+    if mode == "excel-opens":
+        target.with_name("~$" + target.name).write_bytes(b"owner")
+    if mode == "libreoffice-opens":
+        target.with_name(".~lock." + target.name + "#").write_text("owner")
+    if mode == "disk-full-saving":
+        real_save(self, filename)
+        raise OSError(errno.ENOSPC, "No space left on device")
+    return real_save(self, filename)
+def replace(src, dst):
+    if mode == "disk-full-replacing" and Path(dst) == target:
+        raise OSError(errno.ENOSPC, "No space left on device")
+    return real_replace(src, dst)
+def copy2(src, dst, **kwargs):
+    if mode == "backup-denied":
+        raise PermissionError(errno.EACCES, "Permission denied")
+    return real_copy(src, dst, **kwargs)
+openpyxl.Workbook.save, os.replace, inplace.shutil.copy2 = save, replace, copy2
+sys.exit(cli.main(sys.argv[3:]))
+"""
+
+
+def _logged_tracker(folder: Path) -> Path:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    path = good_tracker(folder / "t.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Tracker"]
+    ws["F1"] = "Follow-ups sent"
+    ss = wb.create_sheet("Settings")
+    ss.append(["AsOf", AS_OF])
+    wb.defined_names["AsOf"] = DefinedName("AsOf", attr_text="Settings!$B$1")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("mode, phrases", [
+    ("excel-opens", ("was opened in a spreadsheet app while", "~$t.xlsx", "left unchanged")),
+    ("libreoffice-opens", ("was opened in a spreadsheet app while", ".~lock.t.xlsx#")),
+    ("disk-full-saving", ("Cannot write", "no space left on device", "left unchanged")),
+    ("disk-full-replacing", ("Cannot write", "no space left on device", "left unchanged")),
+    ("backup-denied", ("Cannot keep the previous version", "t.bak.xlsx", "permission denied",
+                       "t.xlsx was left unchanged")),
+])
+def test_log_faults_leave_the_tracker_as_it_was(tmp_path, mode, phrases):
+    """A lock file appearing mid-run (the user opens the tracker in Excel while log works), a
+    backup that cannot be written, the disk filling while saving or between the backup and
+    the replace: one sentence, exit 1, the tracker byte for byte as it was, no temporary
+    file left."""
+    path = _logged_tracker(tmp_path)
+    before = path.read_bytes()
+    run = run_python(WRITE_FAULT, mode, str(path), "log", str(path), "--company", "Acme",
+                     "--date", "2026-11-30")
+    assert_refused(run, "t.xlsx", *phrases)
+    assert path.read_bytes() == before
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert not [n for n in left if n.endswith(".tmp")], left
+    assert "t.bak.xlsx" not in left or mode == "disk-full-replacing", left  # the backup comes last but one
+
+
+def test_log_with_a_folder_where_the_backup_goes(tmp_path):
+    path = _logged_tracker(tmp_path)
+    (tmp_path / "t.bak.xlsx").mkdir()
+    before = path.read_bytes()
+    run = run_cli("log", str(path), "--company", "Acme", "--date", "2026-11-30", cwd=tmp_path)
+    assert_refused(run, "t.bak.xlsx", "Cannot keep the previous version", "left unchanged")
+    assert path.read_bytes() == before
+
+
+def test_log_replaces_a_link_where_the_backup_goes_not_its_target(tmp_path):
+    path = _logged_tracker(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "t.bak.xlsx").symlink_to(victim)
+    run = run_cli("log", str(path), "--company", "Acme", "--date", "2026-11-30", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert victim.read_text() == "keep me" and not (tmp_path / "t.bak.xlsx").is_symlink()
+
+
+@pytest.mark.parametrize("value", ["", " "])
+def test_log_date_given_empty_is_a_usage_error(tmp_path, value):
+    path = _logged_tracker(tmp_path)
+    before = path.read_bytes()
+    run = run_cli("log", str(path), "--company", "Acme", "--date", value, cwd=tmp_path)
+    assert_one_sentence(run, 2, "--date", "a date is required")
+    assert path.read_bytes() == before
