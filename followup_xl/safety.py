@@ -199,6 +199,7 @@ def workbook_check(path: str | os.PathLike[str]) -> WorkbookCheck:
                     whole.keep(info, _check_prolog(zf, info, shown, _part_of(blob, info)))
             sheets = _sheets(zf, shown, whole)
             names = [name for name, _ in sheets]
+            _refuse_twin_sheets(names, shown)
             scanned: set[str] = set()  # sheets may share a part: scan each part once
             errors: set[str] = set()
             for name, part in sheets:
@@ -213,6 +214,19 @@ def workbook_check(path: str | os.PathLike[str]) -> WorkbookCheck:
         raise TrackerError(f"{shown} has no {schema.TRACKER_SHEET} sheet (its sheets: {listed}): "
                            f"rename the sheet that holds the applications to {schema.TRACKER_SHEET}.")
     return seen
+
+
+def _refuse_twin_sheets(names: list[str], shown: str) -> None:
+    """Two sheets of one name (case and surrounding spaces ignored, as the reader matches
+    them): Excel never saves that, and the parts read for one would not be the other's
+    (the cells of one sheet with the error cells of its twin)."""
+    seen: set[str] = set()
+    for name in names:
+        key = name.strip().casefold()
+        if key in seen:
+            raise TrackerError(f"{shown} has two sheets named {name.strip()!r}, which Excel never "
+                               f"allows: it may be hostile; {_RESAVE}.")
+        seen.add(key)
 
 
 def _workbook_parts(zf: zipfile.ZipFile, whole: _Parts) -> tuple[bytes, bytes | None] | None:

@@ -1579,3 +1579,35 @@ def test_log_date_given_empty_is_a_usage_error(tmp_path, value):
     run = run_cli("log", str(path), "--company", "Acme", "--date", value, cwd=tmp_path)
     assert_one_sentence(run, 2, "--date", "a date is required")
     assert path.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- two sheets of one name (item 7)
+
+def _twin_trackers(tmp_path: Path, second: str) -> Path:
+    """A workbook whose second sheet is renamed in workbook.xml to `second` (Excel refuses to
+    do this; a crafted file can): one holds an error cell, the other does not."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tracker"
+    ws.append(["Company", "Contact name", "Last contact", "Status"])
+    ws.append(["Acme", "Dana Smith", dt.date(2026, 11, 23), "Waiting"])
+    other = wb.create_sheet("Other")
+    other.append(["Company", "Contact name", "Last contact", "Status"])
+    other.append(["Evil", "Eve", "#N/A", "Waiting"])
+    other["C2"].data_type = "e"
+    wb.save(tmp_path / "made.xlsx")
+    return rewrite_part(tmp_path / "made.xlsx", tmp_path / "twins.xlsx", "xl/workbook.xml",
+                        lambda b: b.replace(b'name="Other"', f'name="{second}"'.encode()))
+
+
+@pytest.mark.parametrize("second", ["Tracker", "tracker", " TRACKER "])
+def test_two_sheets_named_tracker_are_refused(tmp_path, second):
+    """Crafted: the cells were read from one sheet and the error cells from the other."""
+    path = _twin_trackers(tmp_path, second)
+    with pytest.raises(TrackerError, match="two sheets named"):
+        safety.check_workbook(path)
+    for command in ("check", "weekly"):
+        out = ("-o", str(tmp_path / "w.json")) if command == "weekly" else ()
+        assert_refused(run_cli(command, str(path), *out, cwd=tmp_path), "twins.xlsx",
+                       "two sheets named", "may be hostile")
+    assert not (tmp_path / "w.json").exists()
