@@ -222,6 +222,7 @@ def summary_rows(result) -> list[tuple[str, str]]:
         ("To contact this week (listed)", str(c["listed"])),
         ("Not due yet", str(c["not_due"])),
         ("Closed", str(c["closed"])),
+        ("Not applied yet", str(c["not_applied"])),
         ("Needs a date", str(c["needs_date"])),
         ("Follow-up limit reached", str(c["limit_reached"])),
         ("Rows with a problem", str(c["problem"])),
@@ -310,7 +311,8 @@ def check_summary(result) -> str:
     c = result.counts
     errors, warnings = result.severity_counts
     return (f"{result.total_rows} rows: {c['listed']} to contact this week, {c['not_due']} not due, "
-            f"{c['closed']} closed, {c['needs_date']} need a date, {c['limit_reached']} at the "
+            f"{c['closed']} closed, {c['not_applied']} not applied, {c['needs_date']} need a date, "
+            f"{c['limit_reached']} at the "
             f"follow-up limit, {c['problem']} with a problem; {errors} problem(s), {warnings} warning(s).")
 
 

@@ -77,8 +77,7 @@ FIELDS: tuple[Field, ...] = tuple(
 COUNT_LABELS = {
     "listed": ("Listed", "To contact this week: due by Sunday, overdue ones included."),
     "not_due": ("Not due", "Scheduled, next contact after this week."),
-    "closed": (schema.CLOSED, f"Status {', '.join(schema.CLOSED_STATUSES[:-1])} or "
-                              f"{schema.CLOSED_STATUSES[-1]}: no more follow-ups."),
+    "closed": (schema.CLOSED, "A closed status (Rejected, Withdrawn, Accepted, ...): no more follow-ups."),
     "not_applied": ("Not applied", "Not applied yet (Wishlist, Saved, ...): no follow-up before applying."),
     "needs_date": (schema.NEEDS_DATE, "No Last contact, Interview date or Applied date to count from."),
     "limit_reached": (schema.LIMIT_REACHED, "Follow-ups sent has reached MaxFollowups."),

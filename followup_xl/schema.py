@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections.abc import Mapping
 from typing import Any
 
 # --------------------------------------------------------------------------- columns
@@ -42,9 +43,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("contact_phone", "Contact phone", "text", width=16,
            aliases=("Phone", "Telephone", "Phone number", "Contact number", "Tel"),
            help="Their phone number."),
+    Column("applied_date", "Applied date", "date", width=13,
+           aliases=("Date applied", "Applied on", "Application date", "Date submitted"),
+           help="The day you applied."),
     Column("interview_date", "Interview date", "date", width=14,
            aliases=("Interview", "Interviewed", "Interviewed on", "Date of interview"),
-           help="The day of the (last) interview."),
+           help="The day of the (last or next) interview."),
     Column("last_contact", "Last contact", "date", width=14,
            aliases=("Last contacted", "Last follow-up", "Last followup", "Last contact date",
                     "Date of last contact"),
@@ -108,37 +112,115 @@ def match_header(text: Any) -> str | None:
 
 
 # --------------------------------------------------------------------------- statuses
+#
+# Each status has a meaning (SPEC: "Statuses"). Statuses are matched as headers are: case,
+# spaces, non-breaking spaces and punctuation ignored ("On-hold" is On hold). Blank and
+# unknown text mean active. A workbook may add its own statuses (a Statuses sheet: Status,
+# Meaning); those are passed as `extra` and win over the built-in list.
 
-STATUSES: tuple[str, ...] = (
-    "Applied", "Interviewing", "Waiting", "On hold", "Offer", "Accepted", "Rejected", "Withdrawn",
-)
-CLOSED_STATUSES: tuple[str, ...] = ("Accepted", "Rejected", "Withdrawn")
+NOT_APPLIED_MEANING, ACTIVE, ON_HOLD, CLOSED_MEANING = "not applied", "active", "on hold", "closed"
+MEANINGS: tuple[str, ...] = (NOT_APPLIED_MEANING, ACTIVE, ON_HOLD, CLOSED_MEANING)
+
+STATUS_MEANINGS: dict[str, tuple[str, ...]] = {
+    NOT_APPLIED_MEANING: ("Not applied", "Not started", "Wishlist", "Saved", "Bookmarked", "To apply",
+                          "Interested", "Researching"),
+    ACTIVE: ("Applied", "Submitted", "Screening", "Phone screen", "Interviewing", "Interview scheduled",
+             "Assessment", "Final round", "Waiting", "Pending", "In progress", "Offer", "Offer received",
+             "Negotiating"),
+    ON_HOLD: ("On hold", "Paused", "Hiring freeze", "Postponed"),
+    CLOSED_MEANING: ("Accepted", "Offer accepted", "Hired", "Rejected", "Reject", "Declined", "Not selected",
+                     "Unsuccessful", "Position filled", "No offer", "Withdrawn", "Withdrew", "Offer declined",
+                     "Ghosted", "No response", "Closed"),
+}
+# Every built-in status, in the table's order (the template's Statuses sheet and drop-down).
+STATUSES: tuple[str, ...] = tuple(s for group in STATUS_MEANINGS.values() for s in group)
+CLOSED_STATUSES: tuple[str, ...] = STATUS_MEANINGS[CLOSED_MEANING]
+NOT_APPLIED_STATUSES: tuple[str, ...] = STATUS_MEANINGS[NOT_APPLIED_MEANING]
+ON_HOLD_STATUSES: tuple[str, ...] = STATUS_MEANINGS[ON_HOLD]
 ON_HOLD_STATUS = "On hold"
 
-_STATUS_LOOKUP = {s.casefold(): s for s in STATUSES}
+# normalized status -> (canonical spelling, meaning)
+_STATUS_LOOKUP: dict[str, tuple[str, str]] = {
+    normalize_header(s): (s, meaning) for meaning, group in STATUS_MEANINGS.items() for s in group}
+_MEANING_LOOKUP: dict[str, str] = {normalize_header(m): m for m in MEANINGS}
+
+
+def status_key(value: Any) -> str:
+    """The matching key of a status cell: '' for blank; case, spaces, non-breaking spaces
+    and punctuation ignored."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN = blank
+        return ""
+    return normalize_header(value)
+
+
+def meaning_of(text: Any) -> str | None:
+    """One of MEANINGS for a Meaning cell ('On-hold' is on hold), or None when it is none."""
+    return _MEANING_LOOKUP.get(status_key(text))
+
+
+def status_table(extra: Mapping[Any, Any] | None) -> dict[str, str]:
+    """A workbook's own statuses (status text -> meaning) as normalized key -> meaning; the
+    first spelling of a key wins, and a pair whose meaning is not one of MEANINGS is left out."""
+    table: dict[str, str] = {}
+    for status, meaning in (extra or {}).items():
+        key, m = status_key(status), meaning_of(meaning)
+        if key and m is not None:
+            table.setdefault(key, m)
+    return table
+
+
+def status_meaning(value: Any, extra: Mapping[Any, Any] | None = None) -> str:
+    """The meaning of a status cell: the workbook's own statuses (extra: status -> meaning)
+    first, then the built-in list; blank and unknown text are active."""
+    return meaning_by_key(status_key(value), status_table(extra) if extra else None)
+
+
+def meaning_by_key(key: str, table: Mapping[str, str] | None = None) -> str:
+    """status_meaning for a status_key, table being status_table(extra) (built once for a
+    column)."""
+    if not key:
+        return ACTIVE
+    if table:
+        found = table.get(key)
+        if found is not None:
+            return found
+    known = _STATUS_LOOKUP.get(key)
+    return known[1] if known is not None else ACTIVE
+
+
+def is_known_status(value: Any, extra: Mapping[Any, Any] | None = None) -> bool:
+    """True for blank, a built-in status or one of extra (in any spelling)."""
+    key = status_key(value)
+    return not key or key in _STATUS_LOOKUP or key in status_table(extra)
 
 
 def canonical_status(value: Any) -> str | None:
-    """The canonical spelling of a known status, '' for blank, None when unknown."""
-    if value is None:
+    """The built-in spelling of a known status, '' for blank, None when unknown."""
+    key = status_key(value)
+    if not key:
         return ""
-    text = str(value).strip()
-    if not text:
-        return ""
-    return _STATUS_LOOKUP.get(text.casefold())
+    known = _STATUS_LOOKUP.get(key)
+    return known[0] if known is not None else None
 
 
-def is_closed(status: Any) -> bool:
-    return canonical_status(status) in CLOSED_STATUSES
+def is_closed(status: Any, extra: Mapping[Any, Any] | None = None) -> bool:
+    return status_meaning(status, extra) == CLOSED_MEANING
 
 
-def is_on_hold(status: Any) -> bool:
-    return canonical_status(status) == ON_HOLD_STATUS
+def is_not_applied(status: Any, extra: Mapping[Any, Any] | None = None) -> bool:
+    return status_meaning(status, extra) == NOT_APPLIED_MEANING
+
+
+def is_on_hold(status: Any, extra: Mapping[Any, Any] | None = None) -> bool:
+    return status_meaning(status, extra) == ON_HOLD
 
 
 # --------------------------------------------------------------------------- states
 
 CLOSED = "Closed"
+NOT_APPLIED = "Not applied"
 NEEDS_DATE = "Needs date"
 LIMIT_REACHED = "Limit reached"
 OVERDUE = "Overdue"
@@ -148,10 +230,15 @@ UPCOMING = "Upcoming"
 
 # In the order of the spec: first match wins.
 STATES: tuple[str, ...] = (
-    CLOSED, NEEDS_DATE, LIMIT_REACHED, OVERDUE, DUE_TODAY, DUE_THIS_WEEK, UPCOMING,
+    CLOSED, NOT_APPLIED, NEEDS_DATE, LIMIT_REACHED, OVERDUE, DUE_TODAY, DUE_THIS_WEEK, UPCOMING,
 )
 # States with no next-contact date.
-UNSCHEDULED_STATES: tuple[str, ...] = (CLOSED, NEEDS_DATE, LIMIT_REACHED)
+UNSCHEDULED_STATES: tuple[str, ...] = (CLOSED, NOT_APPLIED, NEEDS_DATE, LIMIT_REACHED)
+# States only the template workbook shows, where the sheet cannot know what the command
+# line knows (SPEC: "The template workbook").
+CHECK_HOLIDAYS = "Check holidays"  # a Next contact past the Holidays sheet's years, or another place
+CHECK_ROW = "Check this row"  # a cell the formulas cannot read (a date typed as text)
+TEMPLATE_STATES: tuple[str, ...] = (CHECK_HOLIDAYS, CHECK_ROW)
 
 # --------------------------------------------------------------------------- settings
 
@@ -176,6 +263,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("Weekend", None, "Days off as 7 digits, Monday first, 1 = off (0000011 = Saturday and Sunday). Blank = the country's weekend."),
     Setting("AsOf", None, "The date states are computed for (blank = today)."),
     Setting("DateOrder", None, "How to read dates typed as text like 11/30/2026: MDY or DMY (blank = MDY for US, else DMY)."),
+    Setting("YourName", None, "Your name: signs the message drafts and names you in a coach's lists."),
 )
 SETTING_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
@@ -193,6 +281,7 @@ class Settings:
     weekend: str | None = SETTING_BY_NAME["Weekend"].default
     as_of: Any = SETTING_BY_NAME["AsOf"].default
     date_order: str | None = SETTING_BY_NAME["DateOrder"].default
+    your_name: str | None = SETTING_BY_NAME["YourName"].default
     holidays: tuple = field(default=())  # extra dates from the Holidays sheet
 
     @property
@@ -211,6 +300,7 @@ SETTING_ATTRS: dict[str, str] = {
     "Weekend": "weekend",
     "AsOf": "as_of",
     "DateOrder": "date_order",
+    "YourName": "your_name",
 }
 assert set(SETTING_ATTRS) == set(SETTING_BY_NAME)
 
@@ -227,4 +317,6 @@ TRACKER_SHEET = "Tracker"
 SETTINGS_SHEET = "Settings"
 HOLIDAYS_SHEET = "Holidays"
 HOLIDAYS_NAME = "Holidays"
+STATUSES_SHEET = "Statuses"
+LOG_SHEET = "Log"
 HOW_TO_SHEET = "How to use"

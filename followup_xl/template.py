@@ -64,7 +64,11 @@ TITLE = "Job application follow-ups"
 GUIDANCE = ("One row per application. Fill in the white columns; the grey ones compute the next "
             "contact (a working day 7-10 days after the last one). Settings and Holidays: see "
             "the other sheets.")
-CHECK_ROW = "Check this row"  # native state when a date or cadence cell is not usable
+CHECK_ROW = schema.CHECK_ROW  # native state when a date or cadence cell is not usable
+BASE_KEYS = ("last_contact", "interview_date", "applied_date")  # rule step 2's dates
+# Characters a Status cell's formula ignores (the command line ignores every space and
+# punctuation character; these are the ones people type, and the MATCH wildcards).
+STATUS_IGNORED = (" ", "\u00a0", "-", "_", ".", "/", "'", ",", "*", "?", "~")
 
 # Colours (ARGB without alpha)
 NAVY, TEAL, GREY_FILL, LIGHT = "1F3864", "2E5E6E", "EDEDED", "F7F9FC"
@@ -114,12 +118,30 @@ class RowFormulas:
         return f"COUNTA({_input_ranges(self.r)})=0"
 
     @property
+    def status_key(self) -> str:
+        """The Status cell without spaces, non-breaking spaces and common punctuation (so
+        MATCH sees no wildcard), compared case-insensitively as the command line does."""
+        key = self.c["status"]
+        for ch in STATUS_IGNORED:
+            key = f'SUBSTITUTE({key},"{ch}","")'
+        return key
+
+    def meaning_is(self, meaning: str) -> str:
+        keys = tuple(schema.normalize_header(s) for s in schema.STATUS_MEANINGS[meaning])
+        return f"ISNUMBER(MATCH({self.status_key},{_str_list(keys)},0))"
+
+    @property
     def closed(self) -> str:
-        return f"ISNUMBER(MATCH(TRIM({self.c['status']}),{_str_list(schema.CLOSED_STATUSES)},0))"
+        return self.meaning_is(schema.CLOSED_MEANING)
+
+    @property
+    def not_applied(self) -> str:
+        return self.meaning_is(schema.NOT_APPLIED_MEANING)
 
     @property
     def no_base(self) -> str:
-        return f'AND({self.c["last_contact"]}="",{self.c["interview_date"]}="")'
+        c = self.c
+        return f'AND({c["last_contact"]}="",{c["interview_date"]}="",{c["applied_date"]}="")'
 
     @property
     def limit(self) -> str:
@@ -127,13 +149,15 @@ class RowFormulas:
 
     @property
     def base(self) -> str:
-        last, interview = self.c["last_contact"], self.c["interview_date"]
-        return f'IF({last}<>"",{last},{interview})'
+        """The latest of the three dates (rule step 2); #N/A when one is text."""
+        dates = [self.c[k] for k in BASE_KEYS]
+        text = ",".join(f"ISTEXT({d})" for d in dates)
+        return f"IF(OR({text}),NA(),MAX({','.join(dates)}))"
 
     @property
     def cadence(self) -> str:
         cad = self.c["cadence"]
-        return (f'IF(TRIM({self.c["status"]})="{schema.ON_HOLD_STATUS}",OnHoldCadence,'
+        return (f'IF({self.meaning_is(schema.ON_HOLD)},OnHoldCadence,'
                 f'IF({cad}="",DefaultCadence,{cad}))')
 
     @property
@@ -156,7 +180,7 @@ class RowFormulas:
         f = self.workday(f"{base}+{cad}-1", 1)  # first working day on or after t
         b = self.workday(f"{base}+{cad}+1", -1)  # last working day on or before t
         step5 = f"IF(OR({f}-{base}<=MAX(MaxDays,{cad}),{b}<={base}),{f},{b})"
-        return (f'=IF({self.blank},"",IF(OR({self.closed},{self.no_base},{self.limit}),"",'
+        return (f'=IF({self.blank},"",IF(OR({self.closed},{self.not_applied},{self.no_base},{self.limit}),"",'
                 f"{step5}))")
 
     def date_states(self, nxt: str) -> str:
@@ -166,8 +190,9 @@ class RowFormulas:
 
     def native_state(self) -> str:
         nxt = self.c["next_contact"]
-        states = (f'IF({self.closed},"{schema.CLOSED}",IF({self.no_base},"{schema.NEEDS_DATE}",'
-                  f'IF({self.limit},"{schema.LIMIT_REACHED}",{self.date_states(nxt)})))')
+        states = (f'IF({self.closed},"{schema.CLOSED}",IF({self.not_applied},"{schema.NOT_APPLIED}",'
+                  f'IF({self.no_base},"{schema.NEEDS_DATE}",'
+                  f'IF({self.limit},"{schema.LIMIT_REACHED}",{self.date_states(nxt)}))))')
         return f'=IF({self.blank},"",IFERROR({states},"{CHECK_ROW}"))'
 
     def native_days(self) -> str:
@@ -178,7 +203,7 @@ class RowFormulas:
     def xlwings_next(self) -> str:
         call = (f"FOLLOWUP_NEXT({self.base},{self.cadence},MaxDays,Country,Subdivision,"
                 f"{schema.HOLIDAYS_NAME},Weekend)")
-        return (f'=IF({self.blank},"",IF(OR({self.closed},{self.no_base},{self.limit}),"",'
+        return (f'=IF({self.blank},"",IF(OR({self.closed},{self.not_applied},{self.no_base},{self.limit}),"",'
                 f"{call}))")
 
     def xlwings_state(self) -> str:
@@ -188,7 +213,7 @@ class RowFormulas:
         c = self.c
         nxt = f'IF({c["next_contact"]}="",{self.base},{c["next_contact"]})'
         call = f"FOLLOWUP_STATE({nxt},{c['status']},AsOf,{c['followups_sent']},MaxFollowups)"
-        return (f'=IF({self.blank},"",IF(AND({self.no_base},NOT({self.closed})),'
+        return (f'=IF({self.blank},"",IF(AND({self.no_base},NOT(OR({self.closed},{self.not_applied}))),'
                 f'"{schema.NEEDS_DATE}",{call}))')
 
     def xlwings_days(self) -> str:
@@ -222,11 +247,11 @@ def sample_day(as_of: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
 
 
 def sample_rows(as_of: dt.date, calendar: WorkCalendar | None = None) -> list[dict[str, Any]]:
-    """A dozen realistic applications relative to as_of (keys = schema column keys).
+    """Thirteen realistic applications relative to as_of (keys = schema column keys).
 
     With the template's settings (defaults, MaxFollowups 5) and as_of = sample_day(as_of),
     they show every state: two Overdue, Due today, Due this week, Upcoming, On hold,
-    Needs date, Limit reached and three Closed.
+    Not applied, Needs date, Limit reached and three Closed.
     """
     cal = calendar or get_calendar("US")
 
@@ -237,11 +262,12 @@ def sample_rows(as_of: dt.date, calendar: WorkCalendar | None = None) -> list[di
     rows = [
         dict(company="Northwind Traders", role="Data Analyst", contact_name="Maria Lopez",
              contact_email="maria@northwind.example", contact_phone="+1 555 0101",
-             interview_date=ago(31), last_contact=ago(24), followups_sent=2, status="Interviewing",
+             applied_date=ago(45), interview_date=ago(31), last_contact=ago(24), followups_sent=2,
+             status="Interviewing",
              decision_expected="Mid-December", notes="Second interview went well."),
         dict(company="Contoso Pharma", role="BI Developer", contact_name="James Chen",
              contact_email="james.chen@contoso.example", contact_phone="+1 555 0102",
-             interview_date=ago(12), status="Interviewing", decision_expected="2-3 weeks",
+             applied_date=ago(30), interview_date=ago(12), status="Interviewing", decision_expected="2-3 weeks",
              notes="Panel interview; send portfolio."),
         dict(company="Fabrikam", role="Reporting Analyst", contact_name="Aisha Patel",
              contact_email="aisha@fabrikam.example", contact_phone="+1 555 0103",
@@ -265,7 +291,10 @@ def sample_rows(as_of: dt.date, calendar: WorkCalendar | None = None) -> list[di
              decision_expected="This week", notes="Verbal offer; written one to come."),
         dict(company="Proseware", role="Junior Data Scientist", contact_name=None,
              contact_email="careers@proseware.example", status="Applied",
-             notes="Applied online; find a contact."),
+             notes="Applied online; add the date you applied, and find a contact."),
+        dict(company="Trey Research", role="Data Analyst", contact_name="Omar Haddad",
+             contact_email="jobs@treyresearch.example", status="Wishlist",
+             notes="Apply before the end of the month."),
         dict(company="Woodgrove Bank", role="Risk Analyst", contact_name="Daniel Green",
              contact_email="d.green@woodgrove.example", contact_phone="+1 555 0109",
              interview_date=ago(70), last_contact=ago(10), followups_sent=5, status="Waiting",
@@ -409,10 +438,10 @@ def _span(key: str) -> str:
 
 
 def _tracker_validation(ws) -> None:
-    statuses = ",".join(schema.STATUSES)
-    _validation(ws, _span("status"), type="list", formula1=f'"{statuses}"', errorStyle="warning",
-                errorTitle="Unknown status", error="Pick a status from the list (other text counts as an "
-                "active application).", promptTitle="Status", prompt="Pick from the list.")
+    _validation(ws, _span("status"), type="list", formula1=STATUS_LIST_NAME, errorStyle="warning",
+                errorTitle="Unknown status", error="Pick a status from the list, or add yours to the "
+                "Statuses sheet (other text counts as an active application).", promptTitle="Status",
+                prompt="Pick from the list (the Statuses sheet).")
     for col in schema.INPUT_COLUMNS:
         if col.kind == "date":
             _date_rule(ws, _span(col.key), col.header)
@@ -544,6 +573,53 @@ def _holidays_sheet(wb: Workbook, cal: WorkCalendar, years: tuple[int, int], pla
     ws.freeze_panes = "A2"
 
 
+STATUS_LIST_NAME = "StatusList"  # the Statuses sheet's Status column: the drop-down's items
+STATUS_ROWS = 200  # Statuses rows with room for the user's own
+STATUS_FIRST_ROW = 2
+STATUS_LAST_ROW = STATUS_FIRST_ROW + STATUS_ROWS - 1
+
+
+def _statuses_sheet(wb: Workbook) -> None:
+    """Status, Meaning: the built-in list (SPEC: "Statuses"), with room for the user's own;
+    the Tracker's Status drop-down reads its Status column."""
+    ws = wb.create_sheet(schema.STATUSES_SHEET)
+    ws.sheet_properties.tabColor = "7030A0"
+    _header(ws.cell(1, 1), "Status")
+    _header(ws.cell(1, 2), "Meaning")
+    builtin = [(s, m) for m, group in schema.STATUS_MEANINGS.items() for s in group]
+    for r, (status, meaning) in enumerate(builtin, start=STATUS_FIRST_ROW):
+        ws.cell(r, 1, status)
+        ws.cell(r, 2, meaning)
+    own = PatternFill("solid", fgColor="F3EEF9")
+    for r in range(STATUS_FIRST_ROW + len(builtin), STATUS_LAST_ROW + 1):
+        ws.cell(r, 1).fill = own
+        ws.cell(r, 2).fill = own
+    _validation(ws, f"B{STATUS_FIRST_ROW}:B{STATUS_LAST_ROW}", type="list",
+                formula1='"' + ",".join(schema.MEANINGS) + '"', errorTitle="Not a meaning",
+                error="Pick one of: " + ", ".join(schema.MEANINGS) + ".")
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 3
+    ws.column_dimensions["D"].width = 80
+    first_own = STATUS_FIRST_ROW + len(builtin)
+    notes = [
+        ("About this sheet", True),
+        ("The Tracker's Status drop-down lists column A. Each status has a meaning:", False),
+        ("not applied: no follow-up yet (Wishlist, To apply); active: follow up;", False),
+        ("on hold: follow up every OnHoldCadence days (Settings); closed: no more follow-ups.", False),
+        (f"Add your own statuses, in any language, in the rows below the list (rows {first_own}-"
+         f"{STATUS_LAST_ROW}), with their meaning.", False),
+        ("Case, spaces and punctuation do not matter: On-hold is On hold. Other text counts as active.", False),
+    ]
+    for i, (text, bold) in enumerate(notes, start=1):
+        cell = ws.cell(i, 4, text)
+        cell.font = Font(bold=True, color=NAVY) if bold else NOTE_FONT
+    ref = f"{quote_sheetname(schema.STATUSES_SHEET)}!$A${STATUS_FIRST_ROW}:$A${STATUS_LAST_ROW}"
+    wb.defined_names[STATUS_LIST_NAME] = DefinedName(STATUS_LIST_NAME, attr_text=ref)
+    ws.freeze_panes = "A2"
+    _print_fit_width(ws)
+
+
 ADVICE = (
     "Stay on the interviewer's radar without pressure.",
     "Get the name and details of one contact person who knows the hiring timetable.",
@@ -606,8 +682,9 @@ def _how_to_sheet(wb: Workbook, engine: str) -> None:
 
 
 STATE_HELP = {
-    schema.CLOSED: "Accepted, Rejected or Withdrawn: nothing more to do.",
-    schema.NEEDS_DATE: "No Last contact and no Interview date yet: add one to get a date.",
+    schema.CLOSED: "A closed status (Rejected, Withdrawn, Accepted, Ghosted, ...): nothing more to do.",
+    schema.NOT_APPLIED: "A status such as Wishlist or To apply: no follow-up until you apply.",
+    schema.NEEDS_DATE: "No Last contact, Interview date or Applied date yet: add one to get a date.",
     schema.LIMIT_REACHED: "Follow-ups sent has reached MaxFollowups (Settings): stop here.",
     schema.OVERDUE: "The next-contact date has passed: follow up now (Days overdue says by how much).",
     schema.DUE_TODAY: "Follow up today.",
@@ -666,6 +743,7 @@ def build_workbook(*, country: str = "US", subdivision: str | None = None, engin
     _tracker_sheet(wb, engine, cal.weekend, rows)
     _settings_sheet(wb, settings_values(cal, sample, as_of_cell), years, place)
     _holidays_sheet(wb, cal, years, place)
+    _statuses_sheet(wb)
     _how_to_sheet(wb, engine)
     if engine == "xlwings":
         _xlwings_conf_sheet(wb)

@@ -258,7 +258,7 @@ def _status_of(v: Any) -> tuple[str, str | None]:
     canon = schema.canonical_status(text)
     if canon is None:
         return text, (f"{quote(text)} is not a known status, so the row is treated as active: "
-                      f"use one of {', '.join(schema.STATUSES)}")
+                      "pick one from the Status list, or give it a meaning in a Statuses sheet")
     return canon, None
 
 

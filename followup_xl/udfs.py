@@ -623,8 +623,30 @@ def _state_inputs(next_contact: Any, status: Any, as_of: Any, *more: Any):
 
 _AS_OF_DOC = "The date states are computed for. Blank: today."
 _NEXT_DOC = "The next contact date (FOLLOWUP_NEXT's answer): a cell or a range."
-_STATUS_DOC = ("Status: Applied, Interviewing, Waiting, On hold, Offer, Accepted, Rejected, "
-               "Withdrawn (blank = active). A cell or a range the size of next_contact.")
+_STATUS_DOC = ("Status, read by its meaning: Wishlist and To apply are not applied, On hold and "
+               "Paused on hold, Rejected, Withdrawn, Ghosted... closed; blank and other text active. "
+               "A cell or a range the size of next_contact.")
+_STATUSES_DOC = ("The workbook's own statuses: a range of two columns, Status and Meaning (not "
+                 "applied, active, on hold or closed), read before the built-in ones. Optional.")
+
+
+def status_pairs(statuses: Any) -> dict[str, Any] | None:
+    """A Statuses range (two columns: Status, Meaning) as status -> meaning; None when
+    omitted. A heading row and rows without a status are skipped; a meaning that is none of
+    the four leaves its status to the built-in list (as the command line does)."""
+    if statuses is None:
+        return None
+    g = grid(statuses)
+    if g.shape == (1, 1) and is_blank(g.flat[0]):
+        return None
+    if g.shape[1] != 2:
+        raise UsageError(f"statuses must be two columns, Status and Meaning, not a range of "
+                         f"{g.shape[0]}x{g.shape[1]}.")
+    pairs: dict[str, Any] = {}
+    for status, meaning in g.rows():
+        if not is_blank(status) and not is_message(status) and not (type(status) is int and status in EXCEL_ERRORS):
+            pairs.setdefault(str(status), meaning)
+    return pairs
 
 
 @xw.func(category=CATEGORY, volatile=True)
@@ -633,12 +655,15 @@ _STATUS_DOC = ("Status: Applied, Interviewing, Waiting, On hold, Offer, Accepted
 @xw.arg("as_of", doc=_AS_OF_DOC, err_to_str=True)
 @xw.arg("followups_sent", "raw", doc="Follow-ups sent so far (blank = 0): a number or a range.")
 @xw.arg("max_followups", doc="Stop after this many follow-ups. Blank: no limit.", err_to_str=True)
+@xw.arg("statuses", "raw", doc=_STATUSES_DOC)
 @xw.ret("raw")
 @cell_safe
 def FOLLOWUP_STATE(next_contact: Any, status: Any = None, as_of: Any = None,
-                   followups_sent: Any = None, max_followups: Any = None) -> list:
-    """Follow-up state: Closed, Needs date, Limit reached, Overdue, Due today, Due this week
-    or Upcoming (first match wins), relative to as_of."""
+                   followups_sent: Any = None, max_followups: Any = None, statuses: Any = None) -> list:
+    """Follow-up state: Closed, Not applied, Needs date, Limit reached, Overdue, Due today,
+    Due this week or Upcoming (first match wins), relative to as_of."""
+    own = status_pairs(statuses)
+    table = schema.status_table(own) if own else None
     limit = _whole(one_cell(max_followups, "Max follow-ups"), whole_count, "Max follow-ups", None)
     a, shape, nexts, statuses, errors, (sent_grid,) = _state_inputs(
         next_contact, status, as_of, followups_sent)
@@ -652,9 +677,9 @@ def FOLLOWUP_STATE(next_contact: Any, status: Any = None, as_of: Any = None,
         elif i in errors or i in s_err:
             out.append(errors.get(i) or s_err[i])
         else:
-            key = (day, schema.canonical_status(statuses[i]), int(sent[i]))
+            key = (day, schema.meaning_by_key(schema.status_key(statuses[i]), table), int(sent[i]))
             if key not in cache:
-                cache[key] = followup_state(day, statuses[i], a, key[2], limit)
+                cache[key] = followup_state(day, statuses[i], a, key[2], limit, own)
             out.append(cache[key])
     return answer(shape, out)
 
@@ -663,14 +688,17 @@ def FOLLOWUP_STATE(next_contact: Any, status: Any = None, as_of: Any = None,
 @xw.arg("next_contact", "raw", doc=_NEXT_DOC)
 @xw.arg("status", "raw", doc=_STATUS_DOC)
 @xw.arg("as_of", doc=_AS_OF_DOC, err_to_str=True)
+@xw.arg("statuses", "raw", doc=_STATUSES_DOC)
 @xw.ret("raw")
 @cell_safe
-def FOLLOWUP_DAYS_OVERDUE(next_contact: Any, status: Any = None, as_of: Any = None) -> list:
+def FOLLOWUP_DAYS_OVERDUE(next_contact: Any, status: Any = None, as_of: Any = None,
+                          statuses: Any = None) -> list:
     """Calendar days past the next contact date for an open row (0 when not overdue)."""
-    a, shape, nexts, statuses, errors, _ = _state_inputs(next_contact, status, as_of)
+    own = status_pairs(statuses)
+    a, shape, nexts, values, errors, _ = _state_inputs(next_contact, status, as_of)
     out = [errors[i] if i in errors
-           else None if day is None and is_blank(statuses[i])
-           else days_overdue(day, statuses[i], a) for i, day in enumerate(nexts)]
+           else None if day is None and is_blank(values[i])
+           else days_overdue(day, values[i], a, own) for i, day in enumerate(nexts)]
     return answer(shape, out)
 
 

@@ -87,6 +87,7 @@ def evaluate_group(trackers: list, as_of: dt.date) -> list[tuple]:
     cal = get_calendar(s.country, s.subdivision, s.weekend, s.holidays)
     nxt, state, late = evaluate_arrays(
         last_contact=cat(lambda t: t.dates["last_contact"]), interview_date=cat(lambda t: t.dates["interview_date"]),
+        applied_date=cat(lambda t: t.dates["applied_date"]), statuses=getattr(s, "statuses", None),
         status=cat(lambda t: t.status), cadence=cat(lambda t: t.numbers["cadence"]),
         followups_sent=cat(lambda t: t.numbers["followups_sent"]), settings=s, calendar=cal, as_of=as_of)
     beyond = ~cal.known_many(nxt)
@@ -126,6 +127,7 @@ def tracker_outcome(data, evaluated: tuple, week_end: dt.date, draft) -> tuple[l
     counts = {k: 0 for k in COUNT_KEYS}
     counts["problem"] = int(data.bad.sum())
     counts["closed"] = int((state == schema.CLOSED).sum())
+    counts["not_applied"] = int((state == schema.NOT_APPLIED).sum())
     counts["needs_date"] = int((state == schema.NEEDS_DATE).sum())
     counts["limit_reached"] = int((state == schema.LIMIT_REACHED).sum())
     scheduled = ~np.isnat(nxt)

@@ -25,9 +25,13 @@ WEEKEND_DAYS = {
 COUNTRY_WEEKEND = {"US": ("Sat", "Sun"), "GB": ("Sat", "Sun"), "DE": ("Sat", "Sun"),
                    "FR": ("Sat", "Sun"), "JP": ("Sat", "Sun"), "CA": ("Sat", "Sun"),
                    "IL": ("Fri", "Sat"), "SA": ("Fri", "Sat"), "AE": ("Sat", "Sun")}
-# The spec's statuses whose meaning is the same in every version of the built-in list.
-CLOSED = {"accepted", "rejected", "withdrawn"}
-ON_HOLD = {"onhold"}
+# The spec's built-in statuses (SPEC: "Statuses", version 2), as matching words.
+NOT_APPLIED = {"notapplied", "notstarted", "wishlist", "saved", "bookmarked", "toapply", "interested",
+               "researching"}
+ON_HOLD = {"onhold", "paused", "hiringfreeze", "postponed"}
+CLOSED = {"accepted", "offeraccepted", "hired", "rejected", "reject", "declined", "notselected",
+          "unsuccessful", "positionfilled", "nooffer", "withdrawn", "withdrew", "offerdeclined",
+          "ghosted", "noresponse", "closed"}
 
 
 def mask_of(days_off: Iterable[str]) -> str:
@@ -94,11 +98,17 @@ def is_on_hold(status: Any) -> bool:
     return _word(status) in ON_HOLD
 
 
+def is_not_applied(status: Any) -> bool:
+    return _word(status) in NOT_APPLIED
+
+
 def state(next_day: dt.date | None, status: Any, as_of: dt.date, sent: int | None,
           limit: int | None) -> str:
     """The follow-up state, first match wins, in the spec's order."""
     if is_closed(status):
         return "Closed"
+    if is_not_applied(status):
+        return "Not applied"
     if next_day is None:
         return "Needs date"
     if limit is not None and (sent or 0) >= limit:
@@ -112,7 +122,7 @@ def state(next_day: dt.date | None, status: Any, as_of: dt.date, sent: int | Non
 
 
 def days_overdue(next_day: dt.date | None, status: Any, as_of: dt.date) -> int:
-    if next_day is None or is_closed(status) or next_day >= as_of:
+    if next_day is None or is_closed(status) or is_not_applied(status) or next_day >= as_of:
         return 0
     return (as_of - next_day).days
 
@@ -124,10 +134,10 @@ def row(*, dates: Iterable[dt.date | None], status: Any, cadence: int | None, se
     known = [x for x in dates if x is not None]
     base = max(known) if known else None
     nxt = None
-    if base is not None and not is_closed(status):
+    if base is not None and not is_closed(status) and not is_not_applied(status):
         c = on_hold_cadence if is_on_hold(status) else (cadence or default_cadence)
         nxt = next_contact(base, c, max_days, mask, off)
     st = state(nxt, status, as_of, sent, limit)
-    if st in ("Closed", "Needs date", "Limit reached"):
+    if st in ("Closed", "Not applied", "Needs date", "Limit reached"):
         return None, st, 0
     return nxt, st, days_overdue(nxt, status, as_of)

@@ -120,6 +120,15 @@ AS_OF = d("2026-11-25")  # a Wednesday: its week ends Sunday 29
     ("2026-11-24", "Waiting", AS_OF, None, 0, schema.LIMIT_REACHED, 0),  # MaxFollowups 0
     ("2026-11-24", "Phone screen", AS_OF, 0, None, schema.OVERDUE, 1),   # unknown text = active
     ("2026-11-24", " on HOLD ", AS_OF, 0, None, schema.OVERDUE, 1),
+    # statuses by meaning (SPEC's table), spelt as people spell them
+    ("2026-11-24", "Ghosted", AS_OF, 0, None, schema.CLOSED, 0),
+    ("2026-11-24", "No response", AS_OF, 0, None, schema.CLOSED, 0),
+    ("2026-11-24", "Position-filled", AS_OF, 0, None, schema.CLOSED, 0),
+    ("2026-11-24", "On-hold", AS_OF, 0, None, schema.OVERDUE, 1),
+    (None, "Wishlist", AS_OF, 5, 3, schema.NOT_APPLIED, 0),               # Not applied before Needs date
+    ("2026-11-24", "not\xa0 started", AS_OF, 0, None, schema.NOT_APPLIED, 0),
+    ("2026-11-24", "TO APPLY!", AS_OF, 0, None, schema.NOT_APPLIED, 0),
+    ("2026-11-24", "Rej*", AS_OF, 0, None, schema.OVERDUE, 1),           # unknown = active, no wildcard
 ])
 def test_followup_state(nxt, status, as_of, sent, limit, state, overdue):
     day = d(nxt) if nxt else None
@@ -166,10 +175,37 @@ CA = Settings(country="US", subdivision="CA")
      ("2026-11-27", schema.DUE_THIS_WEEK, 0)),
     (dict(last_contact="2026-11-01", status="Rejected "), CA, "2026-11-25", (None, schema.CLOSED, 0)),
     (dict(status="accepted"), CA, "2026-11-25", (None, schema.CLOSED, 0)),
+    # base = the latest of Last contact, Interview date and Applied date (worked by hand):
+    # an interview still to come: Tue 1 Dec + 7 = Tue 8 Dec, a working day; next week's
+    (dict(last_contact="2026-11-02", interview_date="2026-12-01"), CA, "2026-11-25",
+     ("2026-12-08", schema.UPCOMING, 0)),
+    # applied only: Mon 9 Nov + 7 = Mon 16 Nov; 9 days overdue on Wed 25 Nov
+    (dict(applied_date="2026-11-09"), CA, "2026-11-25", ("2026-11-16", schema.OVERDUE, 9)),
+    # applied only, Thu 19 Nov + 7 = Thanksgiving 26 Nov; CA also closes Fri 27, so the first
+    # working day after is Mon 30 (11 days > 10): the last one before, Wed 25
+    (dict(applied_date="2026-11-19"), CA, "2026-11-25", ("2026-11-25", schema.DUE_TODAY, 0)),
+    # applied after the last contact (a second application): Thu 19 Nov counts
+    (dict(last_contact="2026-11-10", applied_date="2026-11-19"), Settings(), "2026-11-25",
+     ("2026-11-27", schema.DUE_THIS_WEEK, 0)),
+    # an old application, a newer interview: Fri 13 Nov + 7 = Fri 20 Nov
+    (dict(applied_date="2026-10-01", interview_date="2026-11-13"), CA, "2026-11-25",
+     ("2026-11-20", schema.OVERDUE, 5)),
+    # not-applied statuses give no date, whatever the dates
+    (dict(applied_date="2026-11-19", status="Wishlist"), CA, "2026-11-25", (None, schema.NOT_APPLIED, 0)),
+    (dict(status="Researching"), CA, "2026-11-25", (None, schema.NOT_APPLIED, 0)),
+    (dict(last_contact="2026-11-19", status="bookmarked", followups_sent=9), Settings(max_followups=3),
+     "2026-11-25", (None, schema.NOT_APPLIED, 0)),
+    # "Ghosted" is closed; "On-hold" and "Hiring freeze" are on hold: Mon 2 Nov + 14 = Mon 16 Nov
+    (dict(last_contact="2026-11-02", status="Ghosted"), CA, "2026-11-25", (None, schema.CLOSED, 0)),
+    (dict(last_contact="2026-11-02", status="On-hold", cadence=3), CA, "2026-11-25",
+     ("2026-11-16", schema.OVERDUE, 9)),
+    (dict(last_contact="2026-11-02", status="hiring\xa0freeze"), CA, "2026-11-25",
+     ("2026-11-16", schema.OVERDUE, 9)),
 ])
 def test_evaluate_row_and_many_known(row, settings, as_of, expected):
     cal = get_calendar(settings.country, settings.subdivision, settings.weekend, settings.holidays)
-    typed = dict(last_contact=None, interview_date=None, status=None, cadence=None, followups_sent=None)
+    typed = dict(last_contact=None, interview_date=None, applied_date=None, status=None, cadence=None,
+                 followups_sent=None)
     typed.update({k: d(v) if k.endswith(("contact", "date")) else v for k, v in row.items()})
     out = evaluate_row(**typed, settings=settings, calendar=cal, as_of=d(as_of))
     nxt, state, overdue = expected
@@ -190,6 +226,27 @@ def test_evaluate_many_accepts_series_and_arrays(us_ca):
     assert frame.followup_state.tolist() == [schema.DUE_TODAY, schema.NEEDS_DATE, schema.OVERDUE]
     assert frame.days_overdue.tolist() == [0, 0, 9]
     assert frame.next_contact.dtype.kind == "M"
+
+
+def test_statuses_by_meaning_and_a_workbook_s_own():
+    assert schema.status_meaning(None) == schema.status_meaning("  ") == "active"
+    assert schema.status_meaning("Something new") == "active"
+    assert schema.status_meaning("ON\u00a0HOLD.") == "on hold"
+    assert schema.status_meaning("Ghosted") == "closed"
+    assert schema.status_meaning("Wish-list") == "not applied"
+    own = {"En attente": "On hold", "Refusé": "closed", "Offer": "closed", "Odd": "maybe"}
+    assert schema.status_meaning("en  attente", own) == "on hold"
+    assert schema.status_meaning("REFUSÉ", own) == "closed"
+    assert schema.status_meaning("Offer", own) == "closed"  # the workbook's own win
+    assert schema.status_meaning("Odd", own) == "active"  # a meaning that is none of the four
+    assert schema.canonical_status("on-hold") == "On hold" and schema.canonical_status("x") is None
+    cal = get_calendar("US", "CA")
+    out = evaluate_row(last_contact=d("2026-11-02"), interview_date=None, status="En attente", cadence=None,
+                       followups_sent=None, settings=CA, calendar=cal, as_of=AS_OF, statuses=own)
+    assert (out.next_contact, out.state) == (d("2026-11-16"), schema.OVERDUE)
+    frame = evaluate_many(last_contact=[d("2026-11-02")] * 2, interview_date=[None] * 2,
+                          status=["En attente", "refusé"], settings=CA, calendar=cal, as_of=AS_OF, statuses=own)
+    assert frame.followup_state.tolist() == [schema.OVERDUE, schema.CLOSED]
 
 
 def test_status_flags():
@@ -382,11 +439,16 @@ def test_is_workday_matches_oracle(i, day):
 
 # ------------------------------------------------------------------ scalar == vector, whole rows
 
-STATUS_TEXT = list(schema.STATUSES) + [None, "", "  on hold ", "ACCEPTED", " rejected\t", "Phone screen", "?"]
+STATUS_TEXT = list(schema.STATUSES) + [None, "", "  on hold ", "ACCEPTED", " rejected\t", "Phone screen", "?",
+                                        "On-hold", "not\xa0applied", "Rej*", "wish list"]
+# The on-hold statuses of the spec's table, as their matching keys (written out here, not
+# taken from the code under test).
+ON_HOLD_KEYS = {"onhold", "paused", "hiringfreeze", "postponed"}
 maybe_date = st.one_of(st.none(), dates)
 row = st.fixed_dictionaries({
     "last_contact": maybe_date,
     "interview_date": maybe_date,
+    "applied_date": maybe_date,
     "status": st.sampled_from(STATUS_TEXT),
     "cadence": st.one_of(st.none(), st.just(float("nan")), cadences),
     "followups_sent": st.one_of(st.none(), st.just(float("nan")), st.integers(0, 10)),
@@ -407,7 +469,7 @@ def test_evaluate_many_equals_evaluate_row(cfg, rows, as_of, as_arrays):
     scalar = [evaluate_row(**r, settings=settings, calendar=cal, as_of=as_of) for r in rows]
     cols = {k: [r[k] for r in rows] for k in rows[0]}
     if as_arrays:  # the typed-array path the reader uses
-        for k in ("last_contact", "interview_date"):
+        for k in ("last_contact", "interview_date", "applied_date"):
             cols[k] = np.array([np.datetime64(v) if v else np.datetime64("NaT") for v in cols[k]],
                                dtype="datetime64[D]")
         for k in ("cadence", "followups_sent"):
@@ -420,9 +482,10 @@ def test_evaluate_many_equals_evaluate_row(cfg, rows, as_of, as_arrays):
     assert vector == [(o.next_contact, o.state, o.days_overdue) for o in scalar]
     for (nxt, state, overdue), r in zip(vector, rows):
         if nxt is not None:  # the oracle agrees on every scheduled row
-            base = r["last_contact"] or r["interview_date"]
+            base = max(d for d in (r["last_contact"], r["interview_date"], r["applied_date"]) if d)
             blank = r["cadence"] is None or r["cadence"] != r["cadence"]
-            cad = settings.on_hold_cadence if (r["status"] or "").strip().lower() == "on hold" \
+            key = "".join(ch for ch in (r["status"] or "").casefold() if ch.isalnum())
+            cad = settings.on_hold_cadence if key in ON_HOLD_KEYS \
                 else (settings.default_cadence if blank else r["cadence"])
             assert nxt == naive_next(i, base, cad, settings.max_days)
             assert overdue == max(0, (as_of - nxt).days)

@@ -44,6 +44,7 @@ COMMITTED = {"native": ROOT / "workbook_templates" / "followup_tracker.xlsx",
              "xlwings": ROOT / "workbook_templates" / "followup_tracker_xlwings.xlsx"}
 # Functions both Excel 2010 and LibreOffice 7.4 have (as written in the file).
 PORTABLE = {"IF", "IFERROR", "AND", "OR", "NOT", "COUNTA", "ISNUMBER", "MATCH", "TRIM", "N", "MAX",
+            "SUBSTITUTE", "ISTEXT", "NA",
             "TODAY", "WEEKDAY", "_xlfn.WORKDAY.INTL", "WORKDAY.INTL"}
 UDFS = {"FOLLOWUP_NEXT", "FOLLOWUP_STATE", "FOLLOWUP_DAYS_OVERDUE"}
 STATES_FORMATTED = (schema.OVERDUE, schema.DUE_TODAY, schema.DUE_THIS_WEEK, schema.CLOSED)
@@ -165,9 +166,10 @@ def test_native_formulas_follow_the_rule_steps(books):
     nxt = ws[f"{letter('next_contact')}{r}"].value
     st = ws[f"{letter('followup_state')}{r}"].value
     days = ws[f"{letter('days_overdue')}{r}"].value
-    closed = '{"' + '","'.join(schema.CLOSED_STATUSES) + '"}'
+    closed = '{"' + '","'.join(schema.normalize_header(s) for s in schema.CLOSED_STATUSES) + '"}'
     assert closed in nxt and closed in st
-    assert f'="{schema.ON_HOLD_STATUS}",OnHoldCadence' in nxt
+    on_hold = '{"' + '","'.join(schema.normalize_header(s) for s in schema.ON_HOLD_STATUSES) + '"}'
+    assert f"{on_hold},0)),OnHoldCadence" in nxt
     assert "DefaultCadence" in nxt and "MAX(MaxDays," in nxt
     assert 'AND(MaxFollowups<>"",N(' in nxt  # blank MaxFollowups: no limit
     assert 'IF(AsOf="",TODAY(),AsOf)' in st and 'IF(AsOf="",TODAY(),AsOf)' in days
@@ -252,7 +254,7 @@ def test_tracker_validation(books):
     dvs = _validations(books["native"][schema.TRACKER_SHEET])
     span = lambda key: f"{letter(key)}{FIRST_ROW}:{letter(key)}{LAST_ROW}"
     (status,) = dvs[span("status")]
-    assert status.type == "list" and status.formula1 == '"' + ",".join(schema.STATUSES) + '"'
+    assert status.type == "list" and status.formula1 == template.STATUS_LIST_NAME
     for col in schema.INPUT_COLUMNS:
         if col.kind == "date":
             (dv,) = dvs[span(col.key)]
@@ -354,17 +356,19 @@ def test_how_to_sheet_explains_the_advice_and_every_column(books):
 
 def test_sample_rows_shape():
     rows = sample_rows(dt.date(2026, 12, 2))
-    assert len(rows) == 12
+    assert len(rows) == 13
     keys = [c.key for c in schema.INPUT_COLUMNS]
     assert all(list(r) == keys for r in rows)
     assert all(r["company"] for r in rows)
-    assert {r["status"] for r in rows} == set(schema.STATUSES)
+    assert {r["status"] for r in rows} <= set(schema.STATUSES)
+    assert {schema.status_meaning(r["status"]) for r in rows} == set(schema.MEANINGS)
+    assert any(r["applied_date"] for r in rows)
 
 
 @pytest.mark.parametrize("country,subdivision", [("US", None), ("US", "CA"), ("GB", None), ("DE", "BY"),
                                                  ("IL", None), ("FR", None)])
 def test_sample_shows_every_state_on_any_day(country, subdivision):
-    """For each day over a year, the sample built around sample_day() shows all seven states
+    """For each day over a year, the sample built around sample_day() shows all eight states
     with the sample settings (MaxFollowups 5) and no contact lies in the future."""
     cal = get_calendar(country, subdivision)
     start = dt.date(2026, 1, 1)
@@ -394,19 +398,19 @@ def test_sample_workbook_as_of(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert _named(wb, "AsOf").value.date() == wednesday
     ws = wb[schema.TRACKER_SHEET]
-    assert [ws.cell(r, 1).value for r in range(FIRST_ROW, FIRST_ROW + 12)] == \
+    assert [ws.cell(r, 1).value for r in range(FIRST_ROW, FIRST_ROW + 13)] == \
         [r["company"] for r in sample_rows(wednesday)]
-    assert ws.cell(FIRST_ROW + 12, 1).value is None
+    assert ws.cell(FIRST_ROW + 13, 1).value is None
     assert _named(openpyxl.load_workbook(write_template(tmp_path / "e.xlsx")), "MaxFollowups").value is None
 
 
 def test_sample_tracker_is_read_without_problems(tmp_path):
-    """The reader sees the sample as the template wrote it: 12 rows, settings, no errors."""
+    """The reader sees the sample as the template wrote it: 13 rows, settings, no errors."""
     tracker = pytest.importorskip("followup_xl.tracker")
     wednesday = dt.date(2026, 12, 2)
     path = write_template(tmp_path / "s.xlsx", country="US", subdivision="CA", sample=True, as_of=wednesday)
     data = tracker.read_tracker(path)
-    assert len(data) == 12 and data.header_row == HEADER_ROW
+    assert len(data) == 13 and data.header_row == HEADER_ROW
     assert not [p for p in data.problems if p.severity == "error"]
     assert data.settings.max_followups == 5 and data.settings.subdivision == "CA"
     assert data.settings.weekend == "0000011"

@@ -44,7 +44,8 @@ from followup_xl.template import (
 
 ROWS_PER_CASE = 300
 COMPUTED = ("next_contact", "followup_state", "days_overdue")
-STATUS_TYPED = [*schema.STATUSES, "on hold", "  Waiting ", "REJECTED", "accepted", "Phone screen", None, ""]
+STATUS_TYPED = [*schema.STATUSES, "on hold", "  Waiting ", "REJECTED", "accepted", "Phone screen", None, "",
+                "On-hold", "not\u00a0applied", "Rej*", "wish list", "hiring  freeze", "Ghosted "]
 COMPANIES = ["Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Proseware", "Woodgrove",
              "Adventure Works", "Coho", "Blue Yonder", "Alpine", "Wide World", "Margie's Travel"]
 
@@ -108,13 +109,18 @@ def _random_rows(case: Case, n: int) -> list[dict[str, Any]]:
             base = a - dt.timedelta(days=c - rng.randint(0, 3))
         else:
             base = a + dt.timedelta(days=rng.randint(-70, 12))
-        kind = rng.choices(["both", "last", "interview", "none"], [4, 2, 3, 1])[0]
-        if kind in ("both", "last"):
+        kind = rng.choices(["both", "last", "interview", "applied", "all", "none"], [4, 2, 3, 2, 2, 1])[0]
+        if kind in ("both", "last", "all"):
             row["last_contact"] = base
         if kind == "both":
             row["interview_date"] = base - dt.timedelta(days=rng.randint(0, 40))
         elif kind == "interview":
             row["interview_date"] = base
+        elif kind == "applied":
+            row["applied_date"] = base
+        elif kind == "all":  # an application, and an interview before or still to come
+            row["applied_date"] = base - dt.timedelta(days=rng.randint(5, 40))
+            row["interview_date"] = base + dt.timedelta(days=rng.randint(-4, 12))
         row["followups_sent"] = rng.choice([None, 0, 1, 2, 3, 4, 5, 6])
         row["cadence"] = cadence
         row["status"] = status
@@ -202,7 +208,7 @@ def expected_rows(case: Case) -> list[tuple | None]:
             out.append(None)
             continue
         o = evaluate_row(last_contact=row.get("last_contact"), interview_date=row.get("interview_date"),
-                         status=row.get("status"), cadence=row.get("cadence"),
+                         applied_date=row.get("applied_date"), status=row.get("status"), cadence=row.get("cadence"),
                          followups_sent=row.get("followups_sent"), settings=settings, calendar=cal,
                          as_of=case.day)
         out.append((o.next_contact, o.state, o.days_overdue))
@@ -214,6 +220,7 @@ def expected_many(case: Case) -> list[tuple | None]:
     rows = [r for r in case.rows if r]
     col = lambda k: [r.get(k) for r in rows]
     df = evaluate_many(last_contact=col("last_contact"), interview_date=col("interview_date"),
+                       applied_date=col("applied_date"),
                        status=col("status"), cadence=col("cadence"), followups_sent=col("followups_sent"),
                        settings=case.settings(), calendar=case.calendar(), as_of=case.day)
     nexts = df["next_contact"].to_numpy().astype("datetime64[D]")
@@ -282,7 +289,7 @@ def native_results(tmp_path_factory) -> dict[str, tuple[list, Path]]:
         paths.append(write_template(src / f"{name}.xlsx", country=country, subdivision=subdivision,
                                     sample=True, as_of=as_of))
     out = recalc(paths, tmp_path_factory.mktemp("recalculated"))
-    sizes = [len(case.rows) + 2 for case in cases] + [12] * len(SAMPLES)
+    sizes = [len(case.rows) + 2 for case in cases] + [len(sample_rows(dt.date(2026, 12, 2)))] * len(SAMPLES)
     names = [case.name for case in cases] + list(SAMPLES)
     return {name: (read_computed(sheet_values(p), n), p) for name, n, p in zip(names, sizes, out)}
 
@@ -296,8 +303,9 @@ def test_cases_cover_what_a_person_does():
         if case.as_of is None:  # today's weekday decides whether "due today" can occur
             needed -= {schema.DUE_TODAY, schema.DUE_THIS_WEEK}
         assert needed <= states, (case.name, needed - states)
-        typed = {str(r.get("status")).strip().casefold() for r in case.rows if r}
-        assert {s.casefold() for s in schema.STATUSES} <= typed
+        typed = {r.get("status") for r in case.rows if r}
+        assert {schema.status_meaning(s) for s in typed} == set(schema.MEANINGS)
+        assert {"Rej*", "not\u00a0applied", "On-hold"} <= typed
         assert sum(1 for r in case.rows if not r) >= 10
         # The typed closures matter: without them some next-contact dates differ.
         plain = Case(**{**case.__dict__, "closures": []})
@@ -333,7 +341,7 @@ def test_native_cells_that_cannot_be_used_say_check_this_row(native_results):
     from followup_xl.template import CHECK_ROW
 
     got = native_results[BAD_CASE.name][0]
-    assert got[0] == ("#VALUE!", CHECK_ROW, 0)
+    assert got[0][1:] == (CHECK_ROW, 0) and got[0][0] in ("#VALUE!", "#N/A")
     assert got[1] == ("#VALUE!", CHECK_ROW, 0)
     assert got[2] == (None, schema.CLOSED, 0)
     assert got[3:] == [None, None]
@@ -342,13 +350,14 @@ def test_native_cells_that_cannot_be_used_say_check_this_row(native_results):
 @pytest.mark.parametrize("name", list(SAMPLES))
 def test_sample_workbook_in_libreoffice_shows_every_state(native_results, name):
     """`followup-xl template --sample`: LibreOffice's results equal the Python rules, and
-    all seven states show."""
+    all eight states show."""
     country, subdivision, as_of = SAMPLES[name]
     cal = get_calendar(country, subdivision)
     day = sample_day(as_of, cal)
     settings = Settings(country=country, subdivision=subdivision,
                         **{schema.SETTING_ATTRS[k]: v for k, v in SAMPLE_SETTINGS.items()})
-    want = [evaluate_row(last_contact=r["last_contact"], interview_date=r["interview_date"], status=r["status"],
+    want = [evaluate_row(last_contact=r["last_contact"], interview_date=r["interview_date"],
+                         applied_date=r["applied_date"], status=r["status"],
                          cadence=r["cadence"], followups_sent=r["followups_sent"], settings=settings,
                          calendar=cal, as_of=day)
             for r in sample_rows(day, cal)]

@@ -169,7 +169,7 @@ def test_every_bad_cell_is_a_problem_with_row_column_value(tmp_path):
         ["J", 12.0, None, None, None, None],  # serial 12 = 1900: not a plausible date
         ["K", "=TODAY()", None, None, None, None],  # formula-like text is text
         ["L", D(2026, 11, 19), ErrorValue("#REF!"), None, None, None],
-        ["M", D(2026, 11, 19), None, "3", " 7 ", "Pending"],  # numbers as text are fine
+        ["M", D(2026, 11, 19), None, "3", " 7 ", "Pending review"],  # numbers as text are fine
     ]
     data = read_tracker(write_tracker(tmp_path / "t.xlsx", rows, headers=headers))
     errors = [(p.row, p.column, p.value) for p in data.problems if p.severity == "error"]
@@ -183,7 +183,7 @@ def test_every_bad_cell_is_a_problem_with_row_column_value(tmp_path):
     assert data.bad.tolist() == [True] * 12 + [False]
     assert data.numbers["followups_sent"][12] == 3 and data.numbers["cadence"][12] == 7
     [warn] = [p for p in data.problems if p.severity == "warning"]
-    assert (warn.row, warn.column, warn.value) == (14, "Status", "Pending")
+    assert (warn.row, warn.column, warn.value) == (14, "Status", "Pending review")
 
 
 def test_formula_like_text_stays_text(tmp_path):

@@ -26,8 +26,8 @@ from followup_xl.weekly import weekly_from_table
 CALENDAR = ["country", "subdivision", "holidays", "weekend"]
 NAMES = {  # the spec's functions: (required args, optional args)
     "FOLLOWUP_NEXT": (["base"], ["cadence_days", "max_days", *CALENDAR]),
-    "FOLLOWUP_STATE": (["next_contact"], ["status", "as_of", "followups_sent", "max_followups"]),
-    "FOLLOWUP_DAYS_OVERDUE": (["next_contact"], ["status", "as_of"]),
+    "FOLLOWUP_STATE": (["next_contact"], ["status", "as_of", "followups_sent", "max_followups", "statuses"]),
+    "FOLLOWUP_DAYS_OVERDUE": (["next_contact"], ["status", "as_of", "statuses"]),
     "FOLLOWUP_WORKDAY": (["start_date", "days"], CALENDAR),
     "FOLLOWUP_NETWORKDAYS": (["start_date", "end_date"], CALENDAR),
     "FOLLOWUP_IS_WORKDAY": (["date_value"], CALENDAR),
@@ -342,11 +342,11 @@ def test_workday_networkdays_is_workday_match_oracle(xl, starts, n, ends, countr
         [oracle.working(s, mask, off) for s in starts]
 
 
-# Statuses whose meaning every version of the built-in list agrees on, spelt as people do,
-# and one no list knows (active).
+# Built-in statuses spelt as people do, and ones no list knows (active).
 STATUS = st.one_of(st.none(), st.sampled_from(["Applied", "Interviewing", "Waiting", "On hold",
                                                "Offer", "Accepted", "Rejected", "Withdrawn",
-                                               "on HOLD ", "rejected", "Banana"]))
+                                               "on HOLD ", "rejected", "Banana", "Ghosted", "wish-list",
+                                               "On-hold", "Rej*"]))
 
 
 @settings(max_examples=60, **QUIET)
@@ -369,9 +369,27 @@ def test_state_and_days_overdue_match_the_oracle(xl, rows, as_of, limit):
             assert late == oracle.days_overdue(day, status, as_of)
     sunday = as_of + dt.timedelta(days=6 - as_of.weekday())
     for (day, status, count), state in zip(rows, states):  # the spec's order, checked directly
-        if day and not oracle.is_closed(status) and (limit is None or (count or 0) < limit):
+        if day and not oracle.is_closed(status) and not oracle.is_not_applied(status) and \
+                (limit is None or (count or 0) < limit):
             assert state == ("Overdue" if day < as_of else "Due today" if day == as_of
                              else "Due this week" if day <= sunday else "Upcoming")
+
+
+def test_state_reads_statuses_by_meaning_and_a_statuses_range(xl):
+    """Statuses as the command line reads them; the workbook's own (Status, Meaning) first."""
+    wed = d("2026-12-02")
+    nexts = column([d("2026-11-27")] * 6)
+    typed = column(["Ghosted", "On-hold", "wish\u00a0list", "Rej*", "En  attente", "Offer"])
+    assert flat(xl.call("FOLLOWUP_STATE", nexts, typed, ComRange(wed))) == [
+        "Closed", "Overdue", "Not applied", "Overdue", "Overdue", "Overdue"]
+    own = ComRange([["Status", "Meaning"], ["En attente", "On hold"], ["Offer", "closed"],
+                    ["Odd", "perhaps"], [None, None]])
+    assert flat(xl.call("FOLLOWUP_STATE", nexts, typed, ComRange(wed), MISSING, MISSING, own)) == [
+        "Closed", "Overdue", "Not applied", "Overdue", "Overdue", "Closed"]
+    assert flat(xl.call("FOLLOWUP_DAYS_OVERDUE", nexts, typed, ComRange(wed), own)) == [0, 5, 0, 5, 5, 0]
+    bad = xl.cell("FOLLOWUP_STATE", ComRange(wed), "Offer", ComRange(wed), MISSING, MISSING,
+                  ComRange([["Offer", "closed", "x"]]))
+    assert bad.startswith("#VALUE? statuses must be two columns")
 
 
 # ------------------------------------------------------------------ spilled lists and messages

@@ -57,6 +57,8 @@ def expected(rows, settings: Settings, as_of: dt.date, week_of: dt.date | None =
             on_hold_cadence=settings.on_hold_cadence, limit=settings.max_followups)
         if state == "Closed":
             counts["closed"] += 1
+        elif state == "Not applied":
+            counts["not_applied"] += 1
         elif state == "Needs date":
             counts["needs_date"] += 1
         elif state == "Limit reached":
@@ -86,13 +88,15 @@ def scenario():
         row("Kappa", status="Applied"),                                       # needs date
         row("Lambda", last=D(2026, 11, 10), sent=3),                          # limit reached (max 3)
         row("Mu", last=D(2026, 11, 10), sent=2, status="Interviewing"),
-        row("Nu", contact=None, last=D(2026, 11, 19), status="Pending"),      # unknown status, no contact
+        row("Nu", contact=None, last=D(2026, 11, 19), status="Pending review"),      # unknown status, no contact
         row("Xi", last="soon", typed=PROBLEM),
         row(None, last=D(2026, 11, 19), typed=PROBLEM),                       # no company
         row("Omicron", last=D(2026, 11, 19), cadence="weekly", typed=PROBLEM),
         row("Pi", last=ErrorValue("#N/A"), typed=PROBLEM),
         row("=SUM(A1:A9)", last=D(2026, 11, 20)),                             # formula-like text
         row("Rho", interview=D(2026, 11, 2), last=D(2026, 11, 12), status="waiting"),
+        row("Sigma", last=D(2026, 11, 12), status="Wish-list"),               # not applied
+        row("Tau", interview=D(2026, 12, 1), last=D(2026, 11, 12)),          # interview to come: not due
     ]
 
 
@@ -167,7 +171,7 @@ def test_problems_and_warnings(tmp_path):
     by_company = {t and c[0]: r for r, (c, t) in excel_rows.items()}
     warnings = {(p.row, p.column): p for p in result.problems if p.severity == "warning"}
     nu = by_company["Nu"]
-    assert "Pending" in warnings[(nu, "Status")].message
+    assert "Pending review" in warnings[(nu, "Status")].message
     assert warnings[(nu, "Contact name")].message == NO_CONTACT
     assert any(i.row == nu for i in result.items)  # warnings keep the row scheduled
 
