@@ -292,9 +292,6 @@ def sample_rows(as_of: dt.date, calendar: WorkCalendar | None = None) -> list[di
         dict(company="Proseware", role="Junior Data Scientist", contact_name=None,
              contact_email="careers@proseware.example", status="Applied",
              notes="Applied online; add the date you applied, and find a contact."),
-        dict(company="Trey Research", role="Data Analyst", contact_name="Omar Haddad",
-             contact_email="jobs@treyresearch.example", status="Wishlist",
-             notes="Apply before the end of the month."),
         dict(company="Woodgrove Bank", role="Risk Analyst", contact_name="Daniel Green",
              contact_email="d.green@woodgrove.example", contact_phone="+1 555 0109",
              interview_date=ago(70), last_contact=ago(10), followups_sent=5, status="Waiting",
@@ -310,6 +307,9 @@ def sample_rows(as_of: dt.date, calendar: WorkCalendar | None = None) -> list[di
              contact_email="grace@blueyonder.example", contact_phone="+1 555 0112",
              interview_date=ago(35), last_contact=ago(6), followups_sent=3, status="Accepted",
              decision_expected="Decided", notes="Accepted! Starting in January."),
+        dict(company="Trey Research", role="Data Analyst", contact_name="Omar Haddad",
+             contact_email="jobs@treyresearch.example", status="Wishlist",
+             notes="Apply before the end of the month."),
     ]
     keys = [c.key for c in schema.INPUT_COLUMNS]
     return [{k: row.get(k) for k in keys} for row in rows]
