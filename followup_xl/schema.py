@@ -152,6 +152,8 @@ def status_key(value: Any) -> str:
         return ""
     if isinstance(value, float) and value != value:  # NaN = blank
         return ""
+    if isinstance(value, (list, tuple, dict, set)):  # an odd reader's value: no status, unknown
+        return "#" + type(value).__name__
     return normalize_header(value)
 
 
