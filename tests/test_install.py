@@ -136,6 +136,7 @@ def test_ci_runs_the_readme_commands():
     # The test command comes last: pytest's own summary closes the run.
     assert [line for line in lines if line and not line.startswith("#")][-1] == TESTS
     assert "set -euo pipefail" in lines
+    assert "/dev/null" not in ci  # the project's rule: no output sent to a special file
 
 
 def test_pytest_does_not_collect_the_virtual_environment():
