@@ -25,6 +25,25 @@ class CellError(str):
     """An Excel error value (#N/A, #REF!, ...) standing in a cell."""
 
 
+# Cells that stand for "nothing here" (SPEC "Rows"): placeholders people type, and the
+# TRUE/FALSE a check box leaves in a column. Compared stripped and case-folded.
+PLACEHOLDERS = frozenset(("n/a", "na", "n.a.", "n.a", "-", "\u2013", "\u2014", "?", "tbd", "tbc", "none"))
+CHECKBOX_TEXTS = frozenset(("true", "false"))
+_BLANK_TEXTS = PLACEHOLDERS | CHECKBOX_TEXTS
+
+
+def is_placeholder(value: Any) -> bool:
+    """A placeholder (N/A, -, TBD, ...) or a check box's TRUE/FALSE: counts as empty."""
+    if type(value) is bool:
+        return True
+    return type(value) is str and len(value) <= 8 and value.strip().casefold() in _BLANK_TEXTS
+
+
+def is_blank(value: Any) -> bool:
+    """Empty, or a placeholder or check box value (SPEC "Rows": they count as empty)."""
+    return is_empty(value) or is_placeholder(value)
+
+
 def is_error_text(value: Any) -> bool:
     """A cell holding an Excel error value, as a CellError or as its text."""
     return isinstance(value, str) and (isinstance(value, CellError) or value.strip() in ERROR_TEXT_SET)
@@ -93,10 +112,25 @@ def empty_mask(col: Sequence[Any]) -> np.ndarray:
     return np.fromiter(map(blanks.__contains__, col), dtype=bool, count=len(col))
 
 
+def blank_mask(col: Sequence[Any]) -> np.ndarray:
+    """True where a cell is blank (is_blank): empty, a placeholder or a check box value."""
+    types = set(map(type, col))
+    if bool in types:  # True == 1.0: look at each cell by its type
+        return np.fromiter(map(is_blank, col), dtype=bool, count=len(col))
+    blanks = {v for v in set(col) if v is None or (type(v) is float and v != v) or (
+        type(v) is str and (not v or v.isspace() or is_placeholder(v)))}
+    if not blanks:
+        return np.zeros(len(col), dtype=bool)
+    return np.fromiter(map(blanks.__contains__, col), dtype=bool, count=len(col)) if not (
+        CellError in types) else np.fromiter((is_blank(v) for v in col), dtype=bool, count=len(col))
+
+
 def cell_text(value: Any) -> str | None:
-    """A cell as the text a person sees (whole numbers without .0, dates as ISO)."""
+    """A cell as the text a person sees (whole numbers without .0, dates as ISO); None for
+    an empty cell or a placeholder (N/A, TBD, -, ...)."""
     if type(value) is str:
-        return value.strip() or None
+        text = value.strip()
+        return None if not text or (len(text) <= 8 and text.casefold() in PLACEHOLDERS) else text
     if is_empty(value):
         return None
     if isinstance(value, float) and value.is_integer():

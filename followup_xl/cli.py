@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
+from typing import Any, Optional
 
 # The command does no linear algebra: numpy's OpenBLAS need not start a thread per core at
 # import (about 0.05 s of CPU on every run). Set before numpy is imported; a user's own
@@ -194,8 +194,10 @@ def _console(err: bool = False):
     return Console(stderr=err, highlight=False, soft_wrap=False)
 
 
-def run_weekly(paths: tuple[str, ...], *, week: str | None, as_of: str | None, found=None):
-    """Read the trackers (with a progress bar when there are many) and build the list."""
+def run_weekly(paths: tuple[str, ...], *, week: str | None, as_of: str | None, found=None,
+               **reading: Any):
+    """Read the trackers (with a progress bar when there are many) and build the list;
+    `reading`: build_weekly's sheet, country, subdivision and on_read."""
     from .weekly import build_weekly
 
     week_of = parse_week_option(week, "--week") if week is not None else None  # '' is no date
@@ -205,9 +207,37 @@ def run_weekly(paths: tuple[str, ...], *, week: str | None, as_of: str | None, f
     total = len(found[0]) if found else 0  # none found: build_weekly says what is wrong
     bar, update = _progress(total)
     if bar is None:
-        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day, found=found)
+        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day, found=found, **reading)
     with bar:
-        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day, progress=update, found=found)
+        return build_weekly(list(paths), week_of=week_of, as_of=as_of_day, progress=update, found=found,
+                            **reading)
+
+
+# ---- reading options (--sheet, --country, --subdivision) of weekly and check: which sheet
+# of a workbook holds the applications, and the calendar of trackers whose Settings name none.
+
+def reading_options(fn):
+    """The options of the commands that read trackers (SPEC "Command line")."""
+    fn = click.option("--subdivision", metavar="SD",
+                      help="Region for public holidays, with --country (e.g. CA, BY) [default: "
+                           "FOLLOWUP_XL_SUBDIVISION].")(fn)
+    fn = click.option("--country", metavar="CC",
+                      help="Country of public holidays for trackers whose Settings name none "
+                           "(.csv files, trackers of your own) [default: FOLLOWUP_XL_COUNTRY, else US].")(fn)
+    fn = click.option("--sheet", metavar="NAME",
+                      help="The sheet that holds the applications [default: Tracker, else the sheet "
+                           "whose header row fits].")(fn)
+    return fn
+
+
+def reading_of(sheet: str | None, country: str | None, subdivision: str | None) -> dict[str, Any]:
+    """build_weekly's reading arguments from the options; a bad country is a usage error."""
+    if country is not None or subdivision is not None:
+        from .calendar import default_place, get_calendar
+
+        c, s = default_place(country, subdivision)
+        get_calendar(c, s)  # CalendarError (a UsageError): exit 2 before any work
+    return {"sheet": sheet, "country": country, "subdivision": subdivision}
 
 
 def summary_rows(result) -> list[tuple[str, str]]:
@@ -272,17 +302,20 @@ def print_summary(result, written: str | None) -> None:
               help="Output file, or - for stdout [default: followups-YYYY-Www.xlsx here].")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
               help="Output format [default: from OUT's extension].")
+@reading_options
 def weekly_cmd(paths: tuple[str, ...], week: Optional[str], as_of: Optional[str], out: Optional[str],
-               fmt: Optional[str]) -> None:
+               fmt: Optional[str], sheet: Optional[str] = None, country: Optional[str] = None,
+               subdivision: Optional[str] = None) -> None:
     """This week's follow-ups across trackers (files or folders of them), as one export."""
     from . import export
 
+    reading = reading_of(sheet, country, subdivision)
     found = None
     if out is not None:
         fmt = export.format_for(out, fmt)  # a bad extension is a usage error, before any work
         found = find_inputs(paths)
         refuse_input_as_output(out, paths, found)
-    result = run_weekly(paths, week=week, as_of=as_of, found=found)
+    result = run_weekly(paths, week=week, as_of=as_of, found=found, **reading)
     if out is None:
         fmt = fmt or "xlsx"
         out = export.default_name(result, fmt)
@@ -294,9 +327,19 @@ def weekly_cmd(paths: tuple[str, ...], week: Optional[str], as_of: Optional[str]
 @app.command("check", epilog="\b\nExample:\n  followup-xl check my-tracker.xlsx")
 @click.argument("paths", nargs=-1, required=True, metavar="TRACKER...")
 @click.option("--as-of", "as_of", metavar="DATE", help="The date states are computed for.")
-def check_cmd(paths: tuple[str, ...], as_of: Optional[str]) -> None:
-    """List a tracker's problems and warnings (no export). Row problems still exit 0."""
-    result = run_weekly(paths, week=None, as_of=as_of)
+@reading_options
+def check_cmd(paths: tuple[str, ...], as_of: Optional[str], sheet: Optional[str] = None,
+              country: Optional[str] = None, subdivision: Optional[str] = None) -> None:
+    """How each tracker is read (the sheet, which header became which column, the statuses
+    and their meaning), then its problems and warnings (no export). Row problems still exit 0."""
+    from .reader.describe import describe
+
+    read: list = []
+    result = run_weekly(paths, week=None, as_of=as_of, on_read=read.append,
+                        **reading_of(sheet, country, subdivision))
+    for data in read:
+        for line in describe(data):
+            click.echo(line)
     for line in problem_lines(result):
         echo(line)
     echo(check_summary(result))

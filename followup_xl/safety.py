@@ -9,7 +9,8 @@ one sentence (the file, what is wrong, what to do) for: a missing or unreadable 
 (declared size, compression ratio, part count, sizes that lie), an XML document type
 declaration (entity tricks such as "billion laughs"), and what would crash python-calamine
 outright (a grid of billions of cells, an impossible shared-strings count, a date cell far
-below year 1), and a workbook without a Tracker sheet.
+below year 1), and a workbook without sheets. Which sheet holds the applications is the
+reader's choice (reader/sheets.py).
 
 `ensure_defusedxml` is the start-up check that openpyxl parses XML through defusedxml;
 `native_errors_silenced` keeps a Rust panic's output off the terminal while reading.
@@ -136,8 +137,16 @@ class WorkbookCheck:
     workbook_parts: tuple[bytes, bytes | None] | None = field(default=None, compare=False)
     sizes: Mapping[str, int] = field(default_factory=dict, compare=False)
 
+    # sheet parts holding a formula (<f>: the reader looks for formulas with no stored
+    # result), and the Excel Table parts of the archive
+    formula_parts: frozenset[str] = field(default=frozenset(), compare=False)
+    table_parts: tuple[str, ...] = field(default=(), compare=False)
+
     def may_hold_errors(self, part: str) -> bool:
         return part not in self.scanned or part in self.error_parts
+
+    def may_hold_formulas(self, part: str) -> bool:
+        return part not in self.scanned or part in self.formula_parts
 
 
 def check_workbook(path: str | os.PathLike[str]) -> None:
@@ -202,17 +211,22 @@ def workbook_check(path: str | os.PathLike[str]) -> WorkbookCheck:
             _refuse_twin_sheets(names, shown)
             scanned: set[str] = set()  # sheets may share a part: scan each part once
             errors: set[str] = set()
+            formulas: set[str] = set()
             for name, part in sheets:
                 if part is not None and part not in scanned:
                     scanned.add(part)
-                    if _check_span(zf, zf.getinfo(part), name, shown, whole.get(part)):
+                    marked, formula = _check_span(zf, zf.getinfo(part), name, shown, whole.get(part))
+                    if marked:
                         errors.add(part)
+                    if formula:
+                        formulas.add(part)
             seen = WorkbookCheck(frozenset(scanned), frozenset(errors), _workbook_parts(zf, whole),
-                                 {part: zf.getinfo(part).file_size for part in scanned})
-    if not has_tracker_sheet(names):
-        listed = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-        raise TrackerError(f"{shown} has no {schema.TRACKER_SHEET} sheet (its sheets: {listed}): "
-                           f"rename the sheet that holds the applications to {schema.TRACKER_SHEET}.")
+                                 {part: zf.getinfo(part).file_size for part in scanned},
+                                 frozenset(formulas),
+                                 tuple(i.filename for i in infos if i.filename.startswith("xl/tables/")))
+    if not names:
+        raise TrackerError(f"{shown} has no sheets: open it in Excel and save it again, or start "
+                           "from `followup-xl template`.")
     return seen
 
 
@@ -674,16 +688,18 @@ def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
 _FAR_HINT = re.compile(rb'r="[A-Za-z](?:[A-Za-z]|[0-9]{6})')  # in every _FAR_CELL match
 _NEGATIVE_HINT = re.compile(rb'v>\s*-')  # in every _NEGATIVE match
 _ERROR_MARK = re.compile(rb't="e"')  # the marker of an error cell, as the reader's scan looks for it
+_FORMULA_MARK = re.compile(rb"<f[\s>/]")  # a formula (the reader checks it has a stored result)
 
 
 def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str,
-                data: bytes | None = None) -> bool:
+                data: bytes | None = None) -> tuple[bool, bool]:
     """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns). Returns whether
-    the part holds the marker t="e" of an error cell (a chunk never splits a tag), so the
-    reader's error-cell scan is skipped when it does not. `data`: the whole part, already read."""
-    rows, cols, odd, marked = FAST_ROWS, FAST_COLUMNS, False, False
+    the part holds the marker t="e" of an error cell, and a formula (a chunk never splits a
+    tag), so the reader's scans are skipped when it does not. `data`: the whole part, already read."""
+    rows, cols, odd, marked, formula = FAST_ROWS, FAST_COLUMNS, False, False, False
     for chunk in ((data,) if data is not None else _sheet_chunks(zf, info, shown)):
         marked = marked or _ERROR_MARK.search(chunk) is not None  # (a regex finds it faster than `in`)
+        formula = formula or _FORMULA_MARK.search(chunk) is not None
         odd = odd or _ODD_CELL.search(chunk) is not None or _PREFIXED_CELL.search(chunk) is not None
         hint = _NEGATIVE_HINT.search(chunk)
         if hint:
@@ -704,7 +720,7 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
         raise TrackerError(f"{shown} has cells as far as row {rows:,} and column {column_letter(cols) or 'A'} on "
                            f"its sheet {sheet!r} ({rows * cols / 1e6:,.0f} million cells to read), far more "
                            f"than any tracker: {_TRIM}")
-    return marked
+    return marked, formula
 
 
 def _check_number(chunk: bytes, m: re.Match, sheet: str, shown: str) -> None:

@@ -134,7 +134,8 @@ def tracker_outcome(data, evaluated: tuple, week_end: dt.date, draft) -> tuple[l
     listed = scheduled & (nxt <= np.datetime64(week_end, "D"))
     counts["listed"] = int(listed.sum())
     counts["not_due"] = int((scheduled & ~listed).sum())
-    if sum(counts.values()) != len(data):  # the spec's promise: nothing is lost
+    counts["skipped"] = len(getattr(data, "skipped", ()))  # rows with something but no Company
+    if sum(counts.values()) != len(data) + counts["skipped"]:  # the spec's promise: nothing is lost
         raise AssertionError(f"{data.name}: counts {counts} do not add up to {len(data)} rows")
     return _items(data, good, state, nxt, overdue, scheduled, listed, draft) + (counts,)
 
@@ -288,7 +289,7 @@ def find_trackers(paths: Any) -> tuple[list[Path], list[Problem]]:
                                         "its trackers are not in this list.", "error"))
                 continue
             if not members and len(problems) == before:
-                raise TrackerError(f"{raw} has no tracker workbooks (.xlsx) in it: check the folder.")
+                raise TrackerError(f"{raw} has no trackers (.xlsx, .csv) in it: check the folder.")
         else:
             try:
                 members = [(p, _identity(os.stat(p)))]
@@ -343,8 +344,8 @@ def _dead_entry(path: Path, exc: OSError) -> str:
     return f"Skipped: {why}, so this tracker's rows are not in the list."
 
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-OUTPUT_NAME = re.compile(r"^followups-\d{4}-W\d{2}\.xlsx$", re.I)  # what `weekly` writes by default
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".tsv")
+OUTPUT_NAME = re.compile(r"^followups-\d{4}-W\d{2}\.(?:xlsx|csv)$", re.I)  # what `weekly` writes by default
 BACKUP_NAME = re.compile(r"^(.+)\.bak(\.xls[xm])$", re.I)  # what `log` keeps (inplace.backup_path)
 
 
@@ -365,13 +366,17 @@ def _skip_reason(path: Path, from_folder: bool) -> str | None:
 
 
 def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress=None,
-                 found: tuple[list[Path], list[Problem]] | None = None) -> WeeklyResult:
+                 found: tuple[list[Path], list[Problem]] | None = None, sheet: str | None = None,
+                 country: str | None = None, subdivision: str | None = None,
+                 on_read=None) -> WeeklyResult:
     """The weekly list over tracker files and folders (SPEC: "The weekly list").
 
     A file that cannot be used becomes a Problem with row=None so a folder run goes on;
     when no input can be used at all, TrackerError (one sentence naming the file).
     `progress(done, total, name)` is called after each file. `found`: what
-    find_trackers(paths) gave, when the caller has looked already.
+    find_trackers(paths) gave, when the caller has looked already. `sheet`, `country`,
+    `subdivision`: as read_tracker takes them (the CLI's --sheet, --country, --subdivision).
+    `on_read(data)` is called with each tracker read (`followup-xl check` describes them).
     """
     from .errors import TrackerError
     from .tracker import read_tracker
@@ -384,7 +389,7 @@ def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress
     names = _display_names(files)
     for k, path in enumerate(files, start=1):
         try:
-            data = read_tracker(path)
+            data = read_tracker(path, sheet=sheet, country=country, subdivision=subdivision)
         except TrackerError as exc:
             failures.append(exc)
             problems.append(Problem(names[path], None, None, None, file_name(str(exc)), "error"))
@@ -393,6 +398,8 @@ def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress
             for p in data.problems:
                 p.tracker = names[path]
             trackers.append(data)
+            if on_read is not None:
+                on_read(data)
         if progress:
             progress(k, len(files), path.name)
     if not trackers:

@@ -143,15 +143,20 @@ def test_blank_rows_skipped_computed_columns_ignored(tmp_path):
         ["Acme"] + [None] * 14,
         [None] * 11 + [Formula("=1+1"), "Upcoming", 0, None],  # only computed cells: blank
         [None] * 15,
-        [None] * 14 + ["a note but no company"],
+        [None] * 14 + ["a note but no company"],  # Notes alone does not make a row (SPEC "Rows")
         [" "] + [None] * 14,  # a space only: blank
         ["Beta"] + [None] * 14,
+        [None, "Engineer"] + [None] * 13,  # a role but no company: skipped
+        ["N/A", "-", "TBD", None, None, True, False] + [None] * 7 + ["x"],  # placeholders, check boxes
+        [None] * 9 + ["Applied"] + [None] * 5,  # a drop-down's default alone: blank
     ]
     data = read_tracker(write_tracker(tmp_path / "t.xlsx", rows))
-    assert data.rows.tolist() == [2, 5, 7]
-    assert data.bad.tolist() == [False, True, False]
+    assert data.rows.tolist() == [2, 7]
+    assert data.bad.tolist() == [False, False]
+    assert data.skipped == [8]
     [p] = data.problems
-    assert (p.row, p.column, p.severity) == (5, "Company", "error") and "no Company" in p.message
+    assert (p.row, p.severity) == (None, "warning") and "1 row without a Company" in p.message
+    assert "row 8" in p.message
 
 
 def test_every_bad_cell_is_a_problem_with_row_column_value(tmp_path):
@@ -165,25 +170,26 @@ def test_every_bad_cell_is_a_problem_with_row_column_value(tmp_path):
         ["F", D(2026, 11, 19), None, None, 91, None],
         ["G", D(2026, 11, 19), None, None, "soon", None],
         ["H", ErrorValue("#N/A"), None, None, None, None],
-        ["I", True, None, None, None, None],
+        ["I", True, None, None, None, None],  # a check box: empty (SPEC "Rows")
         ["J", 12.0, None, None, None, None],  # serial 12 = 1900: not a plausible date
         ["K", "=TODAY()", None, None, None, None],  # formula-like text is text
         ["L", D(2026, 11, 19), ErrorValue("#REF!"), None, None, None],
-        ["M", D(2026, 11, 19), None, "3", " 7 ", "Pending review"],  # numbers as text are fine
+        ["M", D(2026, 11, 19), None, "3", " 7 ", "Pendng"],  # numbers as text are fine
     ]
     data = read_tracker(write_tracker(tmp_path / "t.xlsx", rows, headers=headers))
     errors = [(p.row, p.column, p.value) for p in data.problems if p.severity == "error"]
     assert errors == [
         (2, "Last contact", "2026-02-30"), (3, "Last contact", "soon"), (4, "Follow-ups sent", -1),
         (5, "Follow-ups sent", 1.5), (6, "Cadence (days)", 0), (7, "Cadence (days)", 91),
-        (8, "Cadence (days)", "soon"), (9, "Last contact", "#N/A"), (10, "Last contact", True),
+        (8, "Cadence (days)", "soon"), (9, "Last contact", "#N/A"),
         (11, "Last contact", 12), (12, "Last contact", "=TODAY()"), (13, "Interview date", "#REF!"),
     ]
     assert all(p.message.endswith(".") and p.tracker == "t.xlsx" for p in data.problems)
-    assert data.bad.tolist() == [True] * 12 + [False]
+    assert data.bad.tolist() == [True] * 8 + [False] + [True] * 3 + [False]
     assert data.numbers["followups_sent"][12] == 3 and data.numbers["cadence"][12] == 7
     [warn] = [p for p in data.problems if p.severity == "warning"]
-    assert (warn.row, warn.column, warn.value) == (14, "Status", "Pending review")
+    assert (warn.row, warn.column, warn.value) == (14, "Status", "Pendng")
+    assert "did you mean Pending?" in warn.message  # the nearest known status
 
 
 def test_formula_like_text_stays_text(tmp_path):
