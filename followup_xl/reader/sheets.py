@@ -76,24 +76,25 @@ def choose_sheet(names: Sequence[str], grid_of: Callable[[str], list[list[Any]]]
                                 f"Several sheets look like trackers: the sheet {name!r} is read (its header "
                                 f"row fits best), not {listed(others)}; choose another with --sheet.",
                                 "warning"))
-    elif len([n for n in names if n.strip().casefold() not in NOT_TRACKER_SHEETS]) > 1:
-        problems.append(Problem(tracker, None, None, name,
-                                f"The sheet {name!r} is read: it is the one whose header row names a "
-                                f"Company and a date column (no sheet is named {schema.TRACKER_SHEET}).",
-                                "warning"))
     return name, grid, problems
 
 
-def layout_refusal(grid: Sequence[Sequence[Any]], tracker: str, sheet: str) -> str | None:
-    """The sentence refusing a sideways sheet or a per-day log, or None for neither."""
+def layout_refusal(grid: Sequence[Sequence[Any]], tracker: str, sheet: str,
+                   header: int | None = None) -> str | None:
+    """The sentence refusing a sideways sheet or a per-day log, or None for neither.
+    `header`: the row taken as the header row, if any: the sheet is sideways when a column
+    names more fields down it than that row names across, and a per-day log when that row
+    holds DAY_COLUMNS dates."""
     sideways = _sideways(grid)
+    if sideways and header is not None and len(sideways[1]) <= header_score(grid[header])[0]:
+        sideways = None
     if sideways:
         col, fields = sideways
         return (f"{tracker}: the sheet {sheet!r} is laid out sideways (fields down column {col}: "
                 f"{', '.join(fields[:4])}; one application per column), which followup-xl cannot read: "
                 "it needs one header row and one row per application (in Excel: copy the table, "
                 "Paste Special > Transpose), or start from `followup-xl template`.")
-    days = _day_columns(grid)
+    days = _day_columns(grid if header is None else grid[header:header + 1], 0 if header is None else header)
     if days:
         row, first, last, n = days
         return (f"{tracker}: the sheet {sheet!r} is a log with one column per day (row {row}: "
@@ -122,10 +123,10 @@ def _sideways(grid: Sequence[Sequence[Any]]) -> tuple[str, list[str]] | None:
     return None
 
 
-def _day_columns(grid: Sequence[Sequence[Any]]) -> tuple[int, str, str, int] | None:
+def _day_columns(grid: Sequence[Sequence[Any]], first: int = 0) -> tuple[int, str, str, int] | None:
     """(Excel row, first day, last day, count) of a row among the first ones holding at
     least DAY_COLUMNS dates: the header of a log with one column per day."""
-    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+    for i, row in enumerate(grid[:HEADER_SCAN_ROWS], start=first):
         days = [d for d in map(_as_day, row) if d is not None]
         if len(days) >= DAY_COLUMNS and len(days) * 2 >= len([v for v in row if v not in (None, "")]):
             return i + 1, min(days).isoformat(), max(days).isoformat(), len(days)

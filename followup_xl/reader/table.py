@@ -112,6 +112,12 @@ def parse_table(values: Sequence[Sequence[Any]], *, tracker: str, settings: Sett
             f"{tracker}: the sheet {sheet!r} has no header row with a Company column in its first "
             f"{HEADER_SCAN_ROWS} rows; name the columns as the template does (Company, Contact "
             "name, Applied date, Last contact, ...)."))
+    if table is None:
+        from .sheets import layout_refusal
+
+        refusal = layout_refusal(values, tracker, sheet, header=h)
+        if refusal:
+            raise TrackerError(refusal)
     header = values[h]
     cmap, duplicates = map_columns(header)
     problems = [Problem(tracker, first_row + h, text, None, why, "warning") for _, text, why in duplicates]
