@@ -74,8 +74,9 @@ def _to_week_day(value: Any, what: str) -> dt.date | None:
 
 
 def evaluate_group(trackers: list, as_of: dt.date) -> list[tuple]:
-    """The rules over the good rows of trackers sharing one Settings (so one calendar), in
-    one vectorised pass; per tracker: (good row indices, state, next contact, days overdue)."""
+    """The rules over the good rows of trackers sharing one Settings (so one calendar) and
+    one set of their own statuses, in one vectorised pass; per tracker: (good row indices,
+    state, next contact, days overdue)."""
     import numpy as np
 
     from .calendar import get_calendar
@@ -87,7 +88,7 @@ def evaluate_group(trackers: list, as_of: dt.date) -> list[tuple]:
     cal = get_calendar(s.country, s.subdivision, s.weekend, s.holidays)
     nxt, state, late = evaluate_arrays(
         last_contact=cat(lambda t: t.dates["last_contact"]), interview_date=cat(lambda t: t.dates["interview_date"]),
-        applied_date=cat(lambda t: t.dates["applied_date"]), statuses=getattr(s, "statuses", None),
+        applied_date=cat(lambda t: t.dates["applied_date"]), statuses=getattr(trackers[0], "statuses", None),
         status=cat(lambda t: t.status), cadence=cat(lambda t: t.numbers["cadence"]),
         followups_sent=cat(lambda t: t.numbers["followups_sent"]), settings=s, calendar=cal, as_of=as_of)
     beyond = ~cal.known_many(nxt)
@@ -216,7 +217,8 @@ def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
     draft = _drafter()
     groups: dict[Any, list[int]] = {}  # trackers with the same settings share one pass
     for k, data in enumerate(trackers):
-        groups.setdefault(replace(data.settings, as_of=None), []).append(k)
+        own = tuple(sorted(getattr(data, "statuses", {}).items()))
+        groups.setdefault((replace(data.settings, as_of=None), own), []).append(k)
     as_of_warnings: dict[str, list[Problem]] = {}
     for p in problems:
         as_of_warnings.setdefault(p.tracker, []).append(p)

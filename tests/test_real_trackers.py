@@ -93,6 +93,8 @@ def _cells(layout, company, day, status, *, as_text: bool) -> list:
             value = VALUES[key]
         elif h in layout.get("checkboxes", ()):
             value = True
+        elif key is not None:  # another column of ours (a second date, cadence): left empty
+            value = None
         else:
             value = None if as_text else "=LEN(\"x\")"  # a formula of the template's own (no stored result)
         row.append(value)
@@ -111,9 +113,8 @@ def _furniture(layout, *, as_text: bool) -> list[list]:
                       else "FALSE" if key == date_key else "Not started" if key == "status"
                       else "-" if key in ("contact_name", "contact_email") else None)
         legend.append(None)
-    target = next((j for j, h in enumerate(layout["headers"])
-                   if keys.get(h) in ("role", "contact_name", "status")), None)
-    assert target is not None, layout["name"]
+    by_key = {keys.get(h): j for j, h in reversed(list(enumerate(layout["headers"]))) if keys.get(h)}
+    target = next(by_key[k] for k in ("role", "contact_name", "contact_email", date_key) if k in by_key)
     legend[target] = "Legend: green = offer, red = rejected"
     return [unused, unused, [None] * len(legend), legend]
 
