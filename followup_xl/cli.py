@@ -256,6 +256,7 @@ def summary_rows(result) -> list[tuple[str, str]]:
         ("Needs a date", str(c["needs_date"])),
         ("Follow-up limit reached", str(c["limit_reached"])),
         ("Rows with a problem", str(c["problem"])),
+        ("Skipped (no Company)", str(c["skipped"])),
         ("Problems / warnings reported", f"{errors} / {warnings}"),
     ]
 
@@ -356,7 +357,8 @@ def check_summary(result) -> str:
     return (f"{result.total_rows} rows: {c['listed']} to contact this week, {c['not_due']} not due, "
             f"{c['closed']} closed, {c['not_applied']} not applied, {c['needs_date']} need a date, "
             f"{c['limit_reached']} at the "
-            f"follow-up limit, {c['problem']} with a problem; {errors} problem(s), {warnings} warning(s).")
+            f"follow-up limit, {c['problem']} with a problem, {c['skipped']} skipped; {errors} problem(s), "
+            f"{warnings} warning(s).")
 
 
 @app.command("demo", short_help="Write sample trackers and run the weekly job on them.", epilog="\b\nExample:\n  followup-xl demo            writes ./followup-demo/")

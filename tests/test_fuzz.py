@@ -137,33 +137,48 @@ def write(path: Path, headers: list[str], rows: list[list[Any]], *, date1904: bo
     return path
 
 
+PLACEHOLDERS = {"n/a", "na", "n.a.", "n.a", "-", "\u2013", "\u2014", "?", "tbd", "tbc", "none", "true", "false"}
+# The columns that make a row (SPEC "Rows"): Company, Role, the contact, the dates, Status.
+ROW_KEYS = {"company", "role", "contact_name", "contact_email", "contact_phone", "status"} | {
+    c.key for c in schema.INPUT_COLUMNS if c.kind == "date"}
+
+
 def is_blank(value: Any) -> bool:
-    """What the spec calls empty, independently of the reader: nothing, or only whitespace."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """What the spec calls empty, independently of the reader: nothing, only whitespace, a
+    placeholder (N/A, TBD, -, ...) or a check box value (TRUE/FALSE)."""
+    if value is None or isinstance(value, bool):
+        return True
+    return isinstance(value, str) and (not value.strip() or value.strip().casefold() in PLACEHOLDERS)
 
 
 def check_result(result, headers: list[str], rows: list[list[Any]], first_data_row: int,
                  record: bool = True) -> None:
     """Nothing lost, nothing counted twice, every broken row reported."""
+    keys = {j: schema.match_header(h) for j, h in enumerate(headers)}
     inputs = [j for j, h in enumerate(headers) if h not in COMPUTED]
     company = headers.index("Company")
-    nonblank, must_fail = set(), set()
+    others = [j for j in inputs if keys[j] in ROW_KEYS and keys[j] not in ("company", "status")]
+    nonblank, must_fail, skipped = set(), set(), set()
     for k, row in enumerate(rows):
         excel_row = first_data_row + k
-        cells = [row[j] if j < len(row) else None for j in inputs]
-        if all(is_blank(v) for v in cells):
-            continue
+        cell = lambda j: row[j] if j < len(row) else None  # noqa: E731
+        has_company = not is_blank(cell(company))
+        if not has_company and all(is_blank(cell(j)) for j in others):
+            continue  # blank (a Status alone, a note, a number of follow-ups do not make a row)
         nonblank.add(excel_row)
-        if any(isinstance(v, Err) for v in cells) or is_blank(row[company]):
+        if not has_company:
+            skipped.add(excel_row)
+        elif any(isinstance(cell(j), Err) for j in inputs):
             must_fail.add(excel_row)
     counts = result.to_json()["counts"]
     assert counts["rows"] == sum(counts[k] for k in COUNT_KEYS) == len(nonblank)
+    assert counts["skipped"] == len(skipped)
     assert all(v >= 0 for v in counts.values())
     listed = [i.row for i in result.items]
     problem_rows = {p.row for p in result.problems if p.severity == "error" and p.row is not None}
     assert len(listed) == len(set(listed)) == counts["listed"]
     assert len(problem_rows) == counts["problem"]
-    assert must_fail <= problem_rows <= nonblank
+    assert must_fail <= problem_rows <= nonblank - skipped
     assert not set(listed) & problem_rows
     assert set(listed) <= nonblank
     for item in result.items:

@@ -30,6 +30,6 @@ def describe(data: TrackerData) -> list[str]:
         for status, n in sorted(found.items(), key=lambda t: (-t[1], t[0].casefold())):
             meaning = schema.status_meaning(status, data.statuses)
             known = schema.is_known_status(status, data.statuses)
-            lines.append(f"    {status.ljust(width)} -> {meaning}{'' if known else ' (not a known status)'}"
+            lines.append(f"    {status.ljust(width)} -> {meaning}{'' if known else ', not a known status'}"
                          f" ({n} row{'s' if n != 1 else ''})")
     return lines

@@ -51,8 +51,8 @@ def _status_of(v: Any, table: tuple = ()) -> tuple[str, str | None]:
     canon = schema.canonical_status(text)
     if canon is None:
         return text, (f"{quote(text)} is not a known status, so the row is treated as active: "
-                      f"did you mean {nearest_status(text, table)}? (Or add it with its meaning "
-                      f"to a {STATUSES_SHEET} sheet.)")
+                      f"did you mean {nearest_status(text, table)}? Or give it a meaning in a "
+                      f"{STATUSES_SHEET} sheet.")
     return canon, None
 
 

@@ -108,10 +108,10 @@ def parse_table(values: Sequence[Sequence[Any]], *, tracker: str, settings: Sett
         from .sheets import layout_refusal
 
         refusal = layout_refusal(values, tracker, sheet)
+        where = f"the sheet {sheet!r} has no header row" if path is not None else "no header row"
         raise TrackerError(refusal or (
-            f"{tracker}: the sheet {sheet!r} has no header row with a Company column in its first "
-            f"{HEADER_SCAN_ROWS} rows; name the columns as the template does (Company, Contact "
-            "name, Applied date, Last contact, ...)."))
+            f"{tracker}: {where} with a Company column in its first {HEADER_SCAN_ROWS} rows; name "
+            "the columns as the template does (Company, Contact name, Applied date, Last contact, ...)."))
     if table is None:
         from .sheets import layout_refusal
 
@@ -237,6 +237,8 @@ def _type_rows(picked: dict[str, list], rows: np.ndarray, *, tracker: str, setti
             if aside is not None:
                 problems.append(Problem(tracker, None, headers[key], None, aside.format(
                     header=headers[key], column=schema.COLUMN_BY_KEY[key].header), "warning"))
+                report(key, {i: r for i, r in found.items() if isinstance(picked[key][i], CellError)},
+                       picked[key])  # an error value still says a formula is broken
                 data.set_aside[key] = headers.pop(key)
                 data.dates[key] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
                 continue
