@@ -346,6 +346,30 @@ def check_cmd(paths: tuple[str, ...], as_of: Optional[str], sheet: Optional[str]
     echo(check_summary(result))
 
 
+# ---- import
+# An existing tracker into a fresh template workbook (SPEC "Command line"). Library twin:
+# followup_xl.importer.import_trackers.
+
+@app.command("import", epilog="\b\nExamples:\n  followup-xl import \"Job Applications.xlsx\" -o tracker.xlsx"
+                              "\n  followup-xl import applications.csv --country GB --subdivision ENG -o tracker.xlsx")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("-o", "--output", "out", required=True, metavar="OUT.xlsx", help="The new tracker workbook.")
+@reading_options
+def import_cmd(sources: tuple[str, ...], out: str, sheet: Optional[str] = None, country: Optional[str] = None,
+               subdivision: Optional[str] = None) -> None:
+    """An existing tracker (any layout, .csv included) into a fresh template workbook: every
+    row and column kept, the formulas then work in any spreadsheet app. SOURCE is only read."""
+    from .importer import import_trackers
+
+    reading_of(sheet, country, subdivision)
+    report = import_trackers(list(sources), out, sheet=sheet, country=country, subdivision=subdivision)
+    click.echo(f"Wrote {report.out}: {report.rows} row{'s' if report.rows != 1 else ''} from "
+         f"{', '.join(report.sources)}"
+         + (f"; columns kept beside the template's: {', '.join(report.extra_columns)}" if report.extra_columns else "")
+         + (f"; statuses added to the Statuses sheet: {', '.join(report.statuses_added)}"
+            if report.statuses_added else "") + ".")
+
+
 def problem_lines(result) -> list[str]:
     """One line per problem: where, what, and (error)/(warning)."""
     return [f"{p.severity.upper():7} {p.where}: {p.message}" for p in result.problems]

@@ -29,6 +29,19 @@ COMPUTED_KEYS = frozenset(c.key for c in schema.COMPUTED_COLUMNS)
 
 
 @dataclass
+class SourceRows:
+    """The sheet as read, below the title block: the header row's cells and the rows under it
+    (references, not copies), for `followup-xl import`, which keeps every column."""
+
+    header: list[Any] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    first_row: int = 2  # the Excel row number of rows[0]
+
+    def row(self, excel_row: int) -> list[Any]:
+        return self.rows[excel_row - self.first_row]
+
+
+@dataclass
 class TrackerData:
     """One tracker, read and typed: what the weekly list needs, nothing computed yet."""
 
@@ -51,7 +64,7 @@ class TrackerData:
     skipped: list[int] = field(default_factory=list)  # Excel rows with something but no Company
     columns: ColumnMap = field(default_factory=ColumnMap)  # which header became which column
     set_aside: dict[str, str] = field(default_factory=dict)  # date key -> header: mostly not dates
-    warnings: list[Problem] = field(default_factory=list)  # file-level notes (the sheet chosen)
+    source: SourceRows = field(default_factory=SourceRows)  # the cells as read (import keeps them)
 
     def __len__(self) -> int:
         return int(self.rows.shape[0])
@@ -140,6 +153,7 @@ def parse_table(values: Sequence[Sequence[Any]], *, tracker: str, settings: Sett
                      problems=problems, path=path, sheet=sheet, header_row=first_row + h,
                      error_cells=error_cells, statuses=statuses or {})
     out.columns = cmap
+    out.source = SourceRows(list(header), data, first_row + h + 1)
     out.skipped = [int(i) + first_row + h + 1 for i in skipped]
     if out.skipped:
         shown = ", ".join(map(str, out.skipped[:12])) + (", ..." if len(out.skipped) > 12 else "")
