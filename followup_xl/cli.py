@@ -340,7 +340,7 @@ def check_cmd(paths: tuple[str, ...], as_of: Optional[str], sheet: Optional[str]
                         **reading_of(sheet, country, subdivision))
     for data in read:
         for line in describe(data):
-            click.echo(line)
+            echo(line)
     for line in problem_lines(result):
         echo(line)
     echo(check_summary(result))
@@ -363,7 +363,7 @@ def import_cmd(sources: tuple[str, ...], out: str, sheet: Optional[str] = None, 
 
     reading_of(sheet, country, subdivision)
     report = import_trackers(list(sources), out, sheet=sheet, country=country, subdivision=subdivision)
-    click.echo(f"Wrote {report.out}: {report.rows} row{'s' if report.rows != 1 else ''} from "
+    echo(f"Wrote {report.out}: {report.rows} row{'s' if report.rows != 1 else ''} from "
          f"{', '.join(report.sources)}"
          + (f"; columns kept beside the template's: {', '.join(report.extra_columns)}" if report.extra_columns else "")
          + (f"; statuses added to the Statuses sheet: {', '.join(report.statuses_added)}"

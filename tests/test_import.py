@@ -76,7 +76,7 @@ def test_import_refuses_overwriting_and_its_own_source(tmp_path):
 
 
 def test_import_cli_one_line_and_exit_codes(tmp_path):
-    src = source(tmp_path / "mine.xlsx")
+    source(tmp_path / "mine.xlsx")
     run = lambda *a: subprocess.run([sys.executable, "-m", "followup_xl", "import", *a], cwd=tmp_path,  # noqa: E731
                                     capture_output=True, text=True, timeout=120)
     done = run("mine.xlsx", "-o", "tracker.xlsx", "--country", "US")
