@@ -331,8 +331,10 @@ def weekly_cmd(paths: tuple[str, ...], week: Optional[str], as_of: Optional[str]
 @reading_options
 def check_cmd(paths: tuple[str, ...], as_of: Optional[str], sheet: Optional[str] = None,
               country: Optional[str] = None, subdivision: Optional[str] = None) -> None:
-    """How each tracker is read (the sheet, which header became which column, the statuses
-    and their meaning), then its problems and warnings (no export). Row problems still exit 0."""
+    """Show how each tracker is read, then its problems (no export).
+
+    First the sheet used, which header became which column (and the headers ignored), and
+    the statuses found with their meaning; row problems still exit 0."""
     from .reader.describe import describe
 
     read: list = []
@@ -357,8 +359,10 @@ def check_cmd(paths: tuple[str, ...], as_of: Optional[str], sheet: Optional[str]
 @reading_options
 def import_cmd(sources: tuple[str, ...], out: str, sheet: Optional[str] = None, country: Optional[str] = None,
                subdivision: Optional[str] = None) -> None:
-    """An existing tracker (any layout, .csv included) into a fresh template workbook: every
-    row and column kept, the formulas then work in any spreadsheet app. SOURCE is only read."""
+    """Copy a tracker of any layout into a new template workbook.
+
+    Every row and column is kept, and the template's formulas then work in any spreadsheet
+    app. SOURCE is only read; OUT is never overwritten."""
     from .importer import import_trackers
 
     reading_of(sheet, country, subdivision)

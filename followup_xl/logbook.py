@@ -218,8 +218,10 @@ def log_followup(tracker: str | Path, *, row: int | None = None, company: str | 
         bad = next((p for p in data.problems if p.row == excel_row and p.column == label
                     and p.severity == "error"), None)
         if bad is not None:
+            what = ("a formula with no stored result" if "no stored result" in bad.message
+                    else "not a whole number")  # the reader's reason (SPEC "Rows")
             raise LogError(f"Row {excel_row} of {path.name}: Follow-ups sent is {quote(bad.value)}, "
-                           "not a whole number, so it cannot be counted up: correct it and run again "
+                           f"{what}, so it cannot be counted up: correct it and run again "
                            "(nothing was changed).")
         sent = int(data.numbers["followups_sent"][i]) + 1  # blank counts as 0
     else:
