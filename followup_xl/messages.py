@@ -142,12 +142,12 @@ def situation(*, interviewed: bool, followups_sent: Any = 0, status: Any = None,
     later check-in; or, with no interview yet, an application follow-up (first or later).
     `meaning` is the status's meaning ("on hold", ...) when the caller knows it (a
     workbook's own statuses), else it is looked up from the built-in statuses."""
-    from .schema import is_on_hold, normalize_header
+    from .schema import ON_HOLD, is_on_hold, normalize_header
 
     words = normalize_header(status) if status else ""
     if words and any(normalize_header(o) == words for o in OFFER_STATUSES):
         return OFFER
-    if (str(meaning).strip().casefold() == "on hold") if meaning else (bool(status) and is_on_hold(status)):
+    if (str(meaning).strip().casefold() == ON_HOLD) if meaning else (bool(status) and is_on_hold(status)):
         return ON_HOLD
     sent = _count(followups_sent)
     if interviewed:
@@ -161,7 +161,9 @@ def _count(followups_sent: Any) -> int:
         number = float(followups_sent or 0)
     except (TypeError, ValueError):
         return 0
-    return int(number) if number == number and number >= 1 else 0
+    if number != number or number < 1:  # NaN, 0, negative
+        return 0
+    return int(min(number, 1 << 30))  # "many": infinity counts as a later follow-up too
 
 
 def sentence(text: str) -> str:

@@ -146,6 +146,7 @@ def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[l
     person."""
     import numpy as np
 
+    from . import schema
     from .cells import cell_text, empty_mask, take
 
     contact = data.text.get("contact_name")
@@ -172,8 +173,11 @@ def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[l
     states = state[listed].tolist()
     late = overdue[listed].tolist()
     statuses = data.status[pick].tolist()
-    # What the drafter needs beyond the row's text (SPEC: "Message drafts").
+    # What the drafter needs beyond the row's text (SPEC: "Message drafts"): the status's
+    # meaning (a workbook's own statuses first), YourName, the country and its calendar.
     s = data.settings
+    table = schema.status_table(getattr(s, "statuses", None))
+    meanings = [schema.meaning_by_key(schema.status_key(v), table) for v in statuses]
     your_name = getattr(s, "your_name", None)
     from .calendar import get_calendar
 
@@ -184,7 +188,8 @@ def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[l
                   followups_sent=sent[k], status=statuses[k] or None, decision_expected=decision[k],
                   tracker=data.name, row=rows[k], your_name=your_name,
                   message=draft(name[k], company[k], role[k], interview[k], followups_sent=sent[k],
-                                status=statuses[k] or None, your_name=your_name, country=s.country,
+                                status=statuses[k] or None, meaning=meanings[k], your_name=your_name,
+                                country=s.country,
                                 calendar=cal))
              for k in range(len(pick))]
     return items, warnings
