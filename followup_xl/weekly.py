@@ -176,7 +176,7 @@ def _items(data, good, state, nxt, overdue, scheduled, listed, draft) -> tuple[l
     # What the drafter needs beyond the row's text (SPEC: "Message drafts"): the status's
     # meaning (a workbook's own statuses first), YourName, the country and its calendar.
     s = data.settings
-    table = schema.status_table(getattr(s, "statuses", None))
+    table = schema.status_table(getattr(data, "statuses", None))
     meanings = [schema.meaning_by_key(schema.status_key(v), table) for v in statuses]
     your_name = getattr(s, "your_name", None)
     from .calendar import get_calendar

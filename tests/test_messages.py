@@ -225,7 +225,15 @@ def test_weekly_items_get_the_right_draft(tmp_path):
         ["Hold Co", "Analyst", "Cy", dt.date(2026, 11, 2), dt.date(2026, 11, 9), 1, "On hold"],
         ["Applied Co", "Analyst", "Di", None, dt.date(2026, 11, 16), 0, "Applied"],
         ["Offer Co", "Analyst", "Ed", dt.date(2026, 11, 12), dt.date(2026, 11, 16), 0, "Offer"],
-    ], headers=headers, settings={"Country": "GB", "Subdivision": "ENG"})
+        ["Own Co", "Analyst", "Flo", dt.date(2026, 11, 2), dt.date(2026, 11, 9), 1, "Einstellungsstopp"],
+    ], headers=headers, settings={"Country": "GB", "Subdivision": "ENG", "YourName": "Pat Lee"})
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    own = wb.create_sheet("Statuses")
+    own.append(["Status", "Meaning"])
+    own.append(["Einstellungsstopp", "On hold"])
+    wb.save(tmp_path / "t.xlsx")
     result = build_weekly([tmp_path / "t.xlsx"], as_of=dt.date(2026, 11, 23))
     drafts = {i.company: i.message for i in result.items}
     assert "Thank you again for our conversation on Monday 16 November about" in drafts["First Co"]
@@ -233,6 +241,9 @@ def test_weekly_items_get_the_right_draft(tmp_path):
     assert "is on hold for now" in drafts["Hold Co"]
     assert "my application for" in drafts["Applied Co"] and "meet again" not in drafts["Applied Co"]
     assert "next steps" in drafts["Offer Co"]
+    assert "is on hold for now" in drafts["Own Co"]  # the workbook's own status, by its meaning
+    assert all(d.endswith("Best regards,\nPat Lee") for d in drafts.values())
+    assert {i.your_name for i in result.items} == {"Pat Lee"}
 
 
 @given(st.one_of(st.none(), st.text(max_size=30)), st.text(max_size=30), st.one_of(st.none(), st.text(max_size=30)),
