@@ -308,7 +308,7 @@ def weekly_cmd(paths: tuple[str, ...], week: Optional[str], as_of: Optional[str]
                fmt: Optional[str], sheet: Optional[str] = None, country: Optional[str] = None,
                subdivision: Optional[str] = None) -> None:
     """This week's follow-ups across trackers (files or folders of them), as one export."""
-    from . import export
+    from . import exports as export
 
     reading = reading_of(sheet, country, subdivision)
     found = None

@@ -1,0 +1,83 @@
+"""Exports of the weekly list: xlsx, csv, md, html, ics, json (SPEC: "The weekly list").
+
+One module per format (csv.py, md.py, html.py, ics.py, json.py; the workbook in xlsx/),
+each `render_<format>(result) -> bytes`. render() turns a WeeklyResult into the bytes of
+one format; write() puts them on disk whole or not at all (output.write_atomic), or on
+stdout for "-". Text from a tracker is data, never code: typed string cells in xlsx,
+OWASP-neutralised cells in csv, escaped markup in md and html.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import UsageError
+from ..output import STDOUT, write_atomic, write_stdout
+from ..model import WeeklyResult
+from .csv import csv_safe, render_csv
+from .fields import COUNT_LABELS, FIELDS, Field, count_label
+from .html import render_html
+from .ics import event_uid, render_ics
+from .json import render_json
+from .mailto import EMAIL_RE, mailto, percent_encode
+from .md import md_escape, render_md
+from .sections import (Group, groups, iso_week, long_date, short_date, state_text, summary_line,
+                       tracker_names)
+from .xlsx import render_xlsx
+
+FORMATS = ("xlsx", "csv", "md", "html", "ics", "json")
+STDOUT_DEFAULT_FORMAT = "md"  # `-o -` without --format: readable on a terminal
+
+_EXTENSIONS = {"xlsx": "xlsx", "csv": "csv", "md": "md", "markdown": "md", "html": "html",
+               "htm": "html", "ics": "ics", "ical": "ics", "json": "json"}
+
+RENDERERS: dict[str, Callable[[WeeklyResult], bytes]] = {
+    "xlsx": render_xlsx, "csv": render_csv, "md": render_md, "html": render_html,
+    "ics": render_ics, "json": render_json,
+}
+
+
+def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The export format: fmt when given, else from the file's extension ("-" -> md)."""
+    if fmt:
+        key = str(fmt).strip().lower().lstrip(".")
+        if key in _EXTENSIONS:
+            return _EXTENSIONS[key]
+        raise UsageError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    text = os.fspath(path)
+    if text == STDOUT:
+        return STDOUT_DEFAULT_FORMAT
+    ext = Path(text).suffix.lower().lstrip(".")
+    if ext in _EXTENSIONS:
+        return _EXTENSIONS[ext]
+    raise UsageError(f"Cannot tell the format of {text!r} from its extension: name it "
+                     f".xlsx, .csv, .md, .html, .ics or .json, or give --format.")
+
+
+def default_name(result: WeeklyResult, fmt: str = "xlsx") -> str:
+    """followups-YYYY-Www.<ext> for the ISO week of the result (SPEC: default OUT)."""
+    return f"followups-{iso_week(result.week_start)}.{format_for('x', fmt)}"
+
+
+def render(result: WeeklyResult, fmt: str) -> bytes:
+    """The bytes of one export format."""
+    return RENDERERS[format_for("", fmt)](result)
+
+
+def write(result: WeeklyResult, out_path: str | os.PathLike[str], fmt: str | None = None) -> Path:
+    """Write the export whole or not at all; "-" writes to stdout. Returns the path written."""
+    fmt = format_for(out_path, fmt)
+    data = render(result, fmt)
+    if os.fspath(out_path) == STDOUT:
+        write_stdout(data, binary=fmt == "xlsx")
+        return Path(STDOUT)
+    return write_atomic(Path(out_path), data)
+
+
+__all__ = ["COUNT_LABELS", "EMAIL_RE", "FIELDS", "FORMATS", "Field", "Group", "RENDERERS", "STDOUT",
+           "STDOUT_DEFAULT_FORMAT", "count_label", "csv_safe", "default_name", "event_uid", "format_for", "groups",
+           "iso_week", "long_date", "mailto", "md_escape", "percent_encode", "render",
+           "render_csv", "render_html", "render_ics", "render_json", "render_md", "render_xlsx",
+           "short_date", "state_text", "summary_line", "tracker_names", "write"]

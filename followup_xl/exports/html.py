@@ -1,0 +1,82 @@
+"""The HTML export: one self-contained page, a printed page a day, every text escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from ..errors import quote
+from ..model import Item, WeeklyResult
+from .mailto import mailto
+from .sections import Group, groups, iso_week, long_date, short_date, state_text, summary_line
+
+_CSS = """
+body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;margin:2em;}
+h1{font-size:1.5em;margin:0 0 .2em} h2{font-size:1.2em;border-bottom:2px solid #3a6ea5;padding-bottom:.2em}
+.meta{color:#555;margin:0 0 1.5em}
+table{border-collapse:collapse;width:100%;margin:0 0 1em;font-size:.92em}
+th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}
+th{background:#eef3f9} tr.draft td{background:#fafafa;border-top:none}
+.overdue h2{border-color:#b22222;color:#b22222}
+pre.msg{white-space:pre-wrap;font-family:inherit;margin:0}
+section.day{break-after:page;page-break-after:always}
+section.day:last-of-type{break-after:auto;page-break-after:auto}
+.problems li{margin:.2em 0} .warning{color:#8a6d00} .error{color:#b22222}
+@media print{body{margin:0} a{color:inherit;text-decoration:none}}
+""".strip()
+
+
+def _h(value: Any) -> str:
+    if value is None:
+        return ""
+    return html.escape(value.isoformat() if isinstance(value, dt.date) else str(value))
+
+
+def _html_email(item: Item) -> str:
+    link = mailto(item)
+    if link is None:
+        return _h(item.contact_email)
+    return f'<a href="{html.escape(link)}">{_h(item.contact_email)}</a>'
+
+
+def _html_group(group: Group) -> list[str]:
+    cls = "day overdue" if group.day is None else "day"
+    out = [f'<section class="{cls}">', f"<h2>{_h(group.title)}</h2>", "<table>",
+           "<thead><tr><th>Due</th><th>State</th><th>Company</th><th>Role</th><th>Contact</th>"
+           "<th>Email</th><th>Phone</th><th>Last contact</th><th>Status</th><th>Tracker</th>"
+           "</tr></thead>", "<tbody>"]
+    for i in group.items:
+        out.append(
+            f"<tr><td>{_h(short_date(i.due_date))}</td><td>{_h(state_text(i))}</td>"
+            f"<td>{_h(i.company)}</td><td>{_h(i.role)}</td><td>{_h(i.contact_name)}</td>"
+            f"<td>{_html_email(i)}</td><td>{_h(i.contact_phone)}</td><td>{_h(i.last_contact)}</td>"
+            f"<td>{_h(i.status)}</td><td>{_h(i.tracker)} row {i.row}</td></tr>")
+        out.append(f'<tr class="draft"><td colspan="10"><pre class="msg">{_h(i.message)}</pre></td></tr>')
+    out += ["</tbody>", "</table>", "</section>"]
+    return out
+
+
+def render_html(result: WeeklyResult) -> bytes:
+    """One self-contained page (inline CSS, no external resources), one printed page a day."""
+    title = f"Follow-ups for the week of {long_date(result.week_start)} ({iso_week(result.week_start)})"
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{_h(title)}</title>", f"<style>\n{_CSS}\n</style>", "</head>", "<body>",
+           f"<h1>{_h(title)}</h1>",
+           f'<p class="meta">As of {_h(long_date(result.as_of))}. {_h(summary_line(result))}</p>']
+    sections = groups(result)
+    if not sections:
+        out.append("<p>Nothing to follow up this week.</p>")
+    for group in sections:
+        out += _html_group(group)
+    if result.problems:
+        out += [f'<section class="problems"><h2>Problems ({len(result.problems)})</h2>', "<ul>"]
+        for p in result.problems:
+            value = "" if p.value is None else f" — value <code>{_h(quote(p.to_json()['value']))}</code>"
+            out.append(f'<li><span class="{_h(p.severity)}">{_h(p.severity)}</span>: '
+                       f"{_h(p.where)}{value}: {_h(p.message)}</li>")
+        out += ["</ul>", "</section>"]
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out).encode("utf-8")
+

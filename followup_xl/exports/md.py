@@ -1,0 +1,69 @@
+"""The Markdown export: a heading per section, a table and the drafts; every cell inert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ..errors import quote
+from ..model import Item, WeeklyResult
+from .sections import groups, iso_week, long_date, short_date, state_text, summary_line
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&#!~])")
+
+
+def md_escape(value: Any) -> str:
+    """Markdown-inert text on one line (backslash-escaped punctuation, <br> for breaks)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = _MD_SPECIAL.sub(r"\\\1", str(value).strip())
+    return re.sub(r"\r\n|\r|\n", "<br>", text).replace("\t", " ")
+
+
+_MD_COLUMNS = (("Due", lambda i: short_date(i.due_date)),
+               ("State", state_text), ("Company", lambda i: i.company), ("Role", lambda i: i.role),
+               ("Contact", lambda i: i.contact_name), ("Email", lambda i: i.contact_email),
+               ("Phone", lambda i: i.contact_phone), ("Last contact", lambda i: i.last_contact),
+               ("Status", lambda i: i.status), ("Tracker", lambda i: f"{i.tracker} row {i.row}"))
+
+
+def _md_table(items: list[Item]) -> list[str]:
+    lines = ["| " + " | ".join(h for h, _ in _MD_COLUMNS) + " |",
+             "|" + "---|" * len(_MD_COLUMNS)]
+    for item in items:
+        lines.append("| " + " | ".join(md_escape(get(item)) for _, get in _MD_COLUMNS) + " |")
+    return lines
+
+
+def _md_drafts(items: list[Item]) -> list[str]:
+    lines = ["", "Drafts:", ""]
+    for item in items:
+        who = " — ".join(md_escape(x) for x in (item.company, item.contact_name) if x)
+        lines.append(f"**{who}** ({md_escape(item.tracker)} row {item.row})")
+        lines.append("")
+        lines.extend(("> " + md_escape(line)).rstrip() for line in item.message.split("\n"))
+        lines.append("")
+    return lines
+
+
+def render_md(result: WeeklyResult) -> bytes:
+    lines = [f"# Follow-ups for the week of {long_date(result.week_start)} "
+             f"({iso_week(result.week_start)})", "",
+             f"As of {long_date(result.as_of)}. {summary_line(result)}", ""]
+    sections = groups(result)
+    if not sections:
+        lines += ["Nothing to follow up this week.", ""]
+    for group in sections:
+        lines += [f"## {md_escape(group.title)}", ""] + _md_table(group.items) + _md_drafts(group.items)
+    if result.problems:
+        lines += [f"## Problems ({len(result.problems)})", ""]
+        for p in result.problems:
+            value = "" if p.value is None else f" — value {md_escape(quote(p.to_json()['value']))}"
+            lines.append(f"- **{p.severity}**: {md_escape(p.where)}{value}: "
+                         f"{md_escape(p.message)}")
+        lines.append("")
+    return "\n".join(lines).encode("utf-8")
+

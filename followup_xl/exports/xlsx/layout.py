@@ -1,0 +1,123 @@
+"""What the weekly workbook shows: the Follow-ups, Problems and Summary sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from operator import attrgetter
+
+from ... import __version__, schema
+from ...model import COUNT_KEYS, WeeklyResult
+from ..fields import FIELDS, count_label
+from ..mailto import mailto
+from ..sections import groups, iso_week, long_date, tracker_names
+from .limits import MAX_CELL_CHARS, MAX_ROW_HEIGHT
+from .package import package
+from .sheet import Sheet
+from .strings import Strings
+from .styles import (S_BOLD, S_DATE, S_ERROR, S_GROUP, S_GROUP_OVERDUE, S_HEADER, S_ISO_DATE,
+                     S_LINK, S_LONG_DATE, S_OVERDUE, S_TEXT, S_TITLE, S_TOP, S_WRAP)
+
+
+def message_height(text: str, width: float) -> float:
+    """A row height that shows the whole wrapped draft (Excel does not autofit on open)."""
+    per_line = max(int(width * 1.1), 20)
+    parts = text.split("\n")  # a part of n > 0 characters takes (n - 1) // per_line + 1 lines, a blank one 1
+    lines = len(parts) + sum([(n - 1) // per_line for n in map(len, parts) if n > per_line])
+    return min(15.0 * lines, MAX_ROW_HEIGHT)
+
+
+def _xl_list_sheet(sheet: Sheet, result: WeeklyResult) -> None:
+    """The Follow-ups sheet: a heading row per day (overdue first), then its items."""
+    sheet.add([f.header for f in FIELDS], S_HEADER)
+    ncols = len(FIELDS)
+    styles = [S_DATE if f.kind == "date" else S_WRAP if f.kind == "message" else S_TOP
+              for f in FIELDS]
+    email_col = next(k for k, f in enumerate(FIELDS) if f.kind == "email")
+    state_col = next(k for k, f in enumerate(FIELDS) if f.key == "state")
+    msg_width = next(f.width for f in FIELDS if f.kind == "message")
+    values_of = attrgetter(*(f.key for f in FIELDS))
+    for group in groups(result):
+        fill = S_GROUP_OVERDUE if group.day is None else S_GROUP
+        sheet.add([group.title] + [None] * (ncols - 1), fill)
+        for item in group.items:
+            row_styles = list(styles)
+            link = mailto(item) if item.contact_email else None
+            if link and sheet.can_link(link):  # Excel's limits on links (limits.py)
+                row_styles[email_col] = S_LINK
+            if item.state == schema.OVERDUE:
+                row_styles[state_col] = S_OVERDUE
+            values = values_of(item)
+            r = sheet.add(values, row_styles, message_height(item.message, msg_width))
+            if row_styles[email_col] == S_LINK:
+                sheet.link(r, email_col + 1, link)
+    if len(sheet.rows) == 1:
+        sheet.add(["Nothing to follow up this week."])
+
+
+_PROBLEM_COLUMNS = (("Tracker", 24), ("Row", 7), ("Column", 18), ("Value", 24),
+                    ("Severity", 10), ("Message", 80))
+
+
+def _xl_problems_sheet(sheet: Sheet, result: WeeklyResult, cut_from: list[Sheet]) -> None:
+    """The problems of the run, then a warning for each text the other sheets cut to
+    Excel's cell limit (and, last, for this sheet's own)."""
+    sheet.add([h for h, _ in _PROBLEM_COLUMNS], S_HEADER)
+    for p in result.problems:
+        value = p.value
+        if not isinstance(value, (str, int, float, dt.date)) or isinstance(value, bool):
+            value = p.to_json()["value"]
+        styles = [S_WRAP, S_WRAP, S_WRAP, S_ISO_DATE if isinstance(value, dt.date) else S_WRAP,
+                  S_ERROR if p.severity == "error" else S_WRAP, S_WRAP]
+        sheet.add([p.tracker, p.row, p.column, value, p.severity, p.message], styles)
+    cuts = [(s.name, ref, n) for s in cut_from for ref, n in s.cut]
+    if not result.problems and not cuts:
+        sheet.add(["No problems: every row could be read."])
+    _cut_warnings(sheet, cuts)
+    _cut_warnings(sheet, [(sheet.name, ref, n) for ref, n in sheet.cut])
+
+
+def _cut_warnings(sheet: Sheet, cuts: list[tuple[str, str, int]]) -> None:
+    for name, ref, n in cuts:
+        sheet.add(["(this workbook)", None, f"{name}!{ref}", None, "warning",
+                   f"The text of {name}!{ref} has {n:,} characters, more than the "
+                   f"{MAX_CELL_CHARS:,} an Excel cell holds: the cell shows its beginning and a "
+                   "note; the csv and json exports hold it whole."], S_WRAP)
+
+
+def _xl_summary_sheet(sheet: Sheet, result: WeeklyResult) -> None:
+    sheet.add([f"Follow-ups for the week of {long_date(result.week_start)}"], S_TITLE)
+    sheet.add([])
+    facts = (("ISO week", iso_week(result.week_start)), ("Week start (Monday)", result.week_start),
+             ("Week end (Sunday)", result.week_end), ("As of", result.as_of),
+             ("Trackers read", len(result.trackers)), ("Made by", f"followup-xl {__version__}"))
+    for label, value in facts:
+        sheet.add([label, value], [S_BOLD, S_LONG_DATE if isinstance(value, dt.date) else S_TEXT])
+    sheet.add([])
+    sheet.add(["Outcome", "Rows", None, "Meaning"], S_BOLD)
+    for key in COUNT_KEYS:
+        label, meaning = count_label(key)
+        sheet.add([label, result.counts[key], None, meaning])
+    sheet.add(["Rows read (total)", result.total_rows, None,
+               "Every non-blank data row is counted exactly once above."],
+              [S_BOLD, S_BOLD, S_TEXT, S_TEXT])
+    sheet.add([])
+    sheet.add(["Tracker", "Listed", "Errors", "Warnings", "File"], S_BOLD)
+    listed = Counter(i.tracker for i in result.items)  # counted once, not once per tracker
+    errors = Counter(p.tracker for p in result.problems if p.severity == "error")
+    warnings = Counter(p.tracker for p in result.problems if p.severity != "error")
+    for name, path in tracker_names(result).items():
+        sheet.add([name, listed[name], errors[name], warnings[name], path or "(could not be read)"])
+
+
+def render_xlsx(result: WeeklyResult) -> bytes:
+    """A formatted workbook: Follow-ups (grouped by day, overdue first), Problems, Summary."""
+    strings = Strings()
+    follow = Sheet("Follow-ups", strings, [f.width for f in FIELDS])
+    problems = Sheet("Problems", strings, [w for _, w in _PROBLEM_COLUMNS])
+    summary = Sheet("Summary", strings, [26, 24, 12, 64, 40], header=False)
+    _xl_list_sheet(follow, result)
+    _xl_summary_sheet(summary, result)
+    _xl_problems_sheet(problems, result, [follow, summary])
+    return package([follow, problems, summary], strings, f"Follow-ups {iso_week(result.week_start)}")
+
