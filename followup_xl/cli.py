@@ -146,29 +146,16 @@ def find_inputs(paths: tuple[str, ...]):
 
 
 def refuse_input_as_output(out: str, paths: tuple[str, ...], found=None) -> None:
-    """An output path that is one of the inputs would destroy a tracker: refuse it (usage)."""
-    from pathlib import Path
+    """An output path that is one of the inputs would destroy a tracker: refuse it (usage).
+    The rule is output.refuse_input_as_output; here the inputs are the paths given and the
+    trackers found in folders (before any reading, so nothing is read in vain)."""
+    from .output import refuse_input_as_output as refuse
 
     if out == "-":
         return
     if found is None:
         found = find_inputs(paths)
-    target = Path(out)
-    inputs = [Path(p) for p in paths] + (list(found[0]) if found else [])
-    try:
-        resolved = target.resolve()
-        where = os.stat(target) if target.exists() else None
-    except OSError:
-        return  # a path that cannot be resolved is not an input
-    for p in inputs:
-        try:
-            same = p.resolve() == resolved or (
-                where is not None and p.exists() and os.path.samestat(where, os.stat(p)))
-        except OSError:
-            same = False
-        if same:
-            raise UsageError(f"The output {out} is one of the input trackers: choose another "
-                             "output file with -o (a tracker is only ever read).")
+    refuse(out, [*paths, *(found[0] if found else ())])
 
 
 def _progress(total_hint: int):
@@ -502,6 +489,12 @@ def template_cmd(out: str, country: Optional[str], subdivision: Optional[str], e
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every error into one sentence and the spec's exit status."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character (latin-1):
+        if hasattr(stream, "reconfigure"):  # an escape such as \u014d, never a crash
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a closed or odd stream
+                pass
     try:
         result = app.main(args=argv, prog_name="followup-xl", standalone_mode=False)
     except click.UsageError as exc:
@@ -511,7 +504,10 @@ def main(argv: list[str] | None = None) -> int:
         hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
         echo(f"Error: {exc.format_message()}{hint}", err=True)
         return 2
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click's name for Ctrl-C
+            echo("Interrupted.", err=True)
+            return 130
         echo("Aborted.", err=True)
         return 1
     except click.exceptions.Exit as exc:

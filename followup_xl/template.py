@@ -21,9 +21,10 @@ validations and formats.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import io
 import os
-import tempfile
-from collections.abc import Callable
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import schema
 from .calendar import WorkCalendar, get_calendar
 from .dates import PLAUSIBLE, date_to_serial
-from .errors import UsageError, quote
+from .errors import FollowupError, UsageError, quote
+from .output import check_target, why, write_atomic
 
 ENGINES = ("native", "xlwings")
 ROWS = 1000  # data rows with formulas ready
@@ -774,28 +776,36 @@ def write_template(out_path: str | os.PathLike, *, country: str = "US", subdivis
     out = Path(out_path)
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out.name}: the template must be saved as an .xlsx file, e.g. tracker.xlsx.")
-    if out.exists() and not force:
-        raise UsageError(f"{out} already exists: choose another name, or add --force to overwrite it.")
-    if out.exists() and out.is_dir():
+    if os.path.isdir(out):  # before --force: it would not help
         raise UsageError(f"{out} is a folder: give a file name such as {out / 'tracker.xlsx'}.")
-    if not out.parent.is_dir():
+    if not os.path.isdir(out.parent):
         raise UsageError(f"The folder {out.parent} does not exist: create it first, or choose another path.")
+    check_target(out)  # a pipe, a device, a locked file: refused whatever --force says
+    if os.path.lexists(out) and not force:
+        raise UsageError(f"{out} already exists: choose another name, or add --force to overwrite it.")
     wb = build_workbook(country=country, subdivision=subdivision, engine=engine, sample=sample,
                         as_of=as_of, live_as_of=as_of is None)
-    _atomic_save(out, wb.save)
-    return out
+    return write_atomic(out, _workbook_bytes(wb, out))
 
 
-def _atomic_save(out: Path, save: Callable[[str], None]) -> None:
-    """Save to a temporary file beside out, then replace out in one step."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".xlsx.tmp", dir=out.parent)
-    os.close(fd)
+def _workbook_bytes(wb: Workbook, out: Path) -> bytes:
+    """The saved workbook, in memory (the file itself is written by output.write_atomic).
+    openpyxl still spools each sheet through a temporary file: a full disk or a file size
+    limit there is the same sentence as for the output, and the half-made parts it leaves
+    to the garbage collector are collected quietly (each would print an ignored error)."""
+    buf = io.BytesIO()
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
     try:
-        save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 is for the temporary file only
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        try:
+            wb.save(buf)
+            failure = None
+        except OSError as exc:
+            failure = f"Cannot write {out}: {why(exc, out)}"
+        if failure:
+            gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failure:
+        raise FollowupError(failure)
+    return buf.getvalue()

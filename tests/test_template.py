@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -24,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from followup_xl import schema, template
 from followup_xl.calendar import get_calendar
 from followup_xl.cli import main
-from followup_xl.errors import CalendarError, UsageError
+from followup_xl.errors import CalendarError, FollowupError, UsageError
 from followup_xl.rules import evaluate_many, week_bounds
 from followup_xl.schema import Settings
 from followup_xl.template import (
@@ -434,12 +435,11 @@ def test_write_is_all_or_nothing(tmp_path, monkeypatch):
     path = tmp_path / "t.xlsx"
     path.write_bytes(b"precious")
 
-    def broken(self, filename):
-        Path(filename).write_bytes(b"half")
-        raise OSError("disk full")
+    def broken(fd):  # the disk fills while the whole file is being written
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(os, "fsync", broken)
+    with pytest.raises(FollowupError, match="Cannot write .*t.xlsx: the disk is full"):  # one sentence
         write_template(path, force=True)
     assert path.read_bytes() == b"precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UsageError
-from ..output import STDOUT, write_atomic, write_stdout
 from ..model import WeeklyResult
+from ..output import STDOUT, refuse_input_as_output, write_atomic, write_stdout
 from .csv import csv_safe, render_csv
 from .fields import COUNT_LABELS, FIELDS, Field, count_label
 from .html import render_html
@@ -67,8 +67,12 @@ def render(result: WeeklyResult, fmt: str) -> bytes:
 
 
 def write(result: WeeklyResult, out_path: str | os.PathLike[str], fmt: str | None = None) -> Path:
-    """Write the export whole or not at all; "-" writes to stdout. Returns the path written."""
+    """Write the export whole or not at all; "-" writes to stdout. Returns the path written.
+
+    Never onto one of the trackers read (result.trackers), nor onto anything but a regular
+    file or a new path (output.write_atomic)."""
     fmt = format_for(out_path, fmt)
+    refuse_input_as_output(out_path, result.trackers)
     data = render(result, fmt)
     if os.fspath(out_path) == STDOUT:
         write_stdout(data, binary=fmt == "xlsx")
