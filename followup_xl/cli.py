@@ -290,10 +290,12 @@ def print_summary(result, written: str | None) -> None:
               help="Output file, or - for stdout [default: followups-YYYY-Www.xlsx here].")
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
               help="Output format [default: from OUT's extension].")
+@click.option("--group-by", "group_by", type=click.Choice(["tracker"]),
+              help="A section per client (html, md, xlsx), named by YourName, else the file name.")
 @reading_options
 def weekly_cmd(paths: tuple[str, ...], week: Optional[str], as_of: Optional[str], out: Optional[str],
-               fmt: Optional[str], sheet: Optional[str] = None, country: Optional[str] = None,
-               subdivision: Optional[str] = None) -> None:
+               fmt: Optional[str], group_by: Optional[str] = None, sheet: Optional[str] = None,
+               country: Optional[str] = None, subdivision: Optional[str] = None) -> None:
     """This week's follow-ups across trackers (files or folders of them), as one export."""
     from . import exports as export
 
@@ -301,15 +303,43 @@ def weekly_cmd(paths: tuple[str, ...], week: Optional[str], as_of: Optional[str]
     found = None
     if out is not None:
         fmt = export.format_for(out, fmt)  # a bad extension is a usage error, before any work
+        export.check_group_by(group_by, fmt)
         found = find_inputs(paths)
         refuse_input_as_output(out, paths, found)
+    else:
+        export.check_group_by(group_by, fmt or "xlsx")
     result = run_weekly(paths, week=week, as_of=as_of, found=found, **reading)
     if out is None:
         fmt = fmt or "xlsx"
         out = export.default_name(result, fmt)
         refuse_input_as_output(out, paths)
-    written = export.write(result, out, fmt)
+    written = export.write(result, out, fmt, group_by)
     print_summary(result, None if out == "-" else str(written))
+    print_clients(result)
+
+
+CLIENTS_SHOWN = 50  # client lines in the terminal summary at most (the xlsx Summary has all)
+
+
+def print_clients(result) -> None:
+    """With several trackers (a coach's clients): a line per client, on stderr, with its
+    follow-ups this week, the overdue ones and its problems."""
+    from .exports import client_counts
+
+    rows = client_counts(result)
+    if len(rows) < 2:
+        return
+    click.echo("Clients:", err=True)
+    for name, listed, overdue, errors, warnings in rows[:CLIENTS_SHOWN]:
+        parts = [f"{listed} to contact" + (f" ({overdue} overdue)" if overdue else "")]
+        if errors:
+            parts.append(f"{errors} problem{'s' if errors != 1 else ''}")
+        if warnings:
+            parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        click.echo(f"  {name}: {', '.join(parts)}", err=True)
+    if len(rows) > CLIENTS_SHOWN:
+        click.echo(f"  ... and {len(rows) - CLIENTS_SHOWN} more (the xlsx list's Summary sheet "
+                   "has every tracker).", err=True)
 
 
 @app.command("check", epilog="\b\nExample:\n  followup-xl check my-tracker.xlsx")

@@ -315,8 +315,6 @@ def why(exc: OSError, where: Path | None) -> str:
         return "the file name is too long; choose a shorter name."
     if code == errno.EISDIR:
         return f"{place} is a folder; give a file name."
-    if code == errno.EPIPE:
-        return "the program reading the output has stopped."
     if isinstance(exc, PermissionError):
         return (f"permission denied ({place} is read-only for you, or the file is open in another "
                 "program); close it or choose another output path.")

@@ -319,8 +319,9 @@ def test_ics_one_all_day_event_per_item(result):
     assert len(events) == len(result.items)
     for item, event in zip(result.items, events):
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
-        assert type(start) is dt.date and start == item.due_date
-        assert end == item.due_date + dt.timedelta(days=1)
+        day = result.as_of if item.state == "Overdue" else item.due_date
+        assert type(start) is dt.date and start == day
+        assert end == day + dt.timedelta(days=1)
         assert event["UID"].endswith("@followup-xl")
         assert isinstance(event.decoded("DTSTAMP"), dt.datetime)
         description = str(event["DESCRIPTION"])
@@ -338,22 +339,108 @@ def test_ics_is_valid_rfc5545_text(result):
     assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF only
     for line in data.split(b"\r\n"):
         assert len(line) <= 75, line  # folded at 75 octets
-    assert b"DTSTART;VALUE=DATE:20261120\r\n" in data
+    assert b"DTSTART;VALUE=DATE:20261202\r\n" in data
 
 
-def test_ics_uids_are_stable_across_reruns_of_the_same_week(result):
-    first = Calendar.from_ical(export.render_ics(result, now=dt.datetime(2026, 11, 30, 8, 0)))
-    again = Calendar.from_ical(export.render_ics(make_result(), now=dt.datetime(2026, 12, 1, 9, 0)))
-    uids = [str(e["UID"]) for e in first.walk("VEVENT")]
-    assert uids == [str(e["UID"]) for e in again.walk("VEVENT")]
-    # the same row moved to another day of the same week: same UID, the calendar updates it
-    moved = make_result()
-    moved.items[3].due_date = D("2026-12-03")
-    assert export.event_uid(moved, moved.items[3]) == uids[3]
-    # another week is another event
+# ----------------------------------------------------------------------------- ics: the follow-up's event
+
+def week_later(result: WeeklyResult, days: int = 7) -> WeeklyResult:
+    """The same trackers re-run a week later, nothing logged: the same follow-ups, later."""
     later = make_result()
-    later.week_start = D("2026-12-07")
-    assert export.event_uid(later, later.items[0]) != uids[0]
+    later.week_start += dt.timedelta(days=days)
+    later.week_end += dt.timedelta(days=days)
+    later.as_of += dt.timedelta(days=days)
+    for item in later.items:
+        item.state, item.days_overdue = "Overdue", (later.as_of - item.due_date).days
+    return later
+
+
+def uids(data: bytes) -> list[str]:
+    return [str(e["UID"]) for e in Calendar.from_ical(data).walk("VEVENT")]
+
+
+def test_ics_a_pending_follow_up_keeps_its_uid_across_weeks(result):
+    first = uids(export.render_ics(result, now=dt.datetime(2026, 11, 30, 8, 0)))
+    later = week_later(result)
+    again = uids(export.render_ics(later, now=dt.datetime(2026, 12, 7, 9, 0)))
+    assert first == again and len(set(first)) == len(first)
+    # a later run's copy outranks the earlier one
+    seq = [int(e["SEQUENCE"]) for e in Calendar.from_ical(export.render_ics(later)).walk("VEVENT")]
+    assert seq[0] > int(Calendar.from_ical(export.render_ics(result)).walk("VEVENT")[0]["SEQUENCE"])
+
+
+def test_ics_a_logged_follow_up_gets_a_new_uid(result):
+    before = uids(export.render(result, "ics"))
+    logged = make_result()
+    logged.items[0].last_contact = D("2026-11-30")  # `log`: Last contact today, one more sent
+    logged.items[0].followups_sent += 1
+    logged.items[0].due_date = D("2026-12-09")
+    after = uids(export.render(logged, "ics"))
+    assert after[0] != before[0] and after[1:] == before[1:]
+
+
+def test_ics_the_uid_names_tracker_row_and_company(result):
+    base = export.event_uid(result.items[0])
+    for change in ({"tracker": "other.xlsx"}, {"row": 6}, {"company": "Other Inc"}):
+        item = make_result().items[0]
+        for k, v in change.items():
+            setattr(item, k, v)
+        assert export.event_uid(item) != base, change
+    item = make_result().items[0]
+    item.company = "  " + item.company.upper() + " "  # the same company, typed differently
+    assert export.event_uid(item) == base
+
+
+def test_ics_overdue_events_start_on_the_as_of_day(result):
+    events = list(Calendar.from_ical(export.render(result, "ics")).walk("VEVENT"))
+    overdue = [(i, e) for i, e in zip(result.items, events) if i.state == "Overdue"]
+    assert len(overdue) == 2
+    for item, event in overdue:
+        assert event.decoded("DTSTART") == D("2026-11-30")  # the as-of day, not 20 or 24 Nov
+        since = f"overdue since {item.due_date:%a} {item.due_date.isoformat()}"
+        assert since in str(event["SUMMARY"])
+        assert str(event["DESCRIPTION"]).startswith(f"Overdue since {item.due_date:%a} "
+                                                    f"{item.due_date.isoformat()} ({item.days_overdue} days).")
+
+
+def test_ics_every_event_has_a_reminder_at_nine_on_its_day(result):
+    for event in Calendar.from_ical(export.render(result, "ics")).walk("VEVENT"):
+        alarms = event.walk("VALARM")
+        assert len(alarms) == 1 and str(alarms[0]["ACTION"]) == "DISPLAY"
+        assert alarms[0].decoded("TRIGGER") == dt.timedelta(hours=9)  # from the day's start
+        assert str(alarms[0]["DESCRIPTION"]) == str(event["SUMMARY"])
+
+
+def test_ics_control_characters_escaping_and_folding(result):
+    item = result.items[2]
+    item.company = "Nul\x00l; Co, \\ Ltd\x07\x1b[31m"
+    item.contact_name = "Zoë 😀 Ōtsuka\x0b"
+    item.message = ("Ünïcödé " * 40) + "\r\nSecond line; with, commas\x00"
+    data = export.render(result, "ics")
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # every folded line is whole UTF-8: no character cut in two
+        assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", line), line
+    event = list(Calendar.from_ical(data).walk("VEVENT"))[2]
+    assert str(event["SUMMARY"]) == "Follow up: Null; Co, \\ Ltd[31m (Zoë 😀 Ōtsuka)"
+    description = str(event["DESCRIPTION"])
+    assert description.endswith(("Ünïcödé " * 40) + "\nSecond line; with, commas")
+    assert b"Null\\; Co\\, \\\\ Ltd" in data.replace(b"\r\n ", b"")
+
+
+@given(st.text(max_size=300))
+def test_ics_fold_and_escape_round_trip(text):
+    from followup_xl.exports.ics import clean, escape, fold
+
+    line = fold("DESCRIPTION:" + escape(text))
+    for part in line.encode("utf-8").split(b"\r\n"):
+        assert len(part) <= 75
+    unfolded = line.replace("\r\n ", "")
+    assert unfolded == "DESCRIPTION:" + escape(text)
+    cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n"
+           f"{line}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    event = Calendar.from_ical(cal.encode("utf-8")).walk("VEVENT")[0]
+    assert str(event.get("DESCRIPTION", "")) == clean(text).replace("\t", " ")
 
 
 # ----------------------------------------------------------------------------- html
@@ -610,7 +697,8 @@ def test_real_trackers_export_in_every_format(tmp_path):
     rows = list(csv.DictReader(io.StringIO(paths["csv"].read_text("utf-8-sig"), newline="")))
     assert [row["Company"] for row in rows] == [i.company for i in r.items]
     events = list(Calendar.from_ical(paths["ics"].read_bytes()).walk("VEVENT"))
-    assert [e.decoded("DTSTART") for e in events] == [i.due_date for i in r.items]
+    assert [e.decoded("DTSTART") for e in events] == [
+        r.as_of if i.state == "Overdue" else i.due_date for i in r.items]  # overdue: on the as-of day
     wb = openpyxl.load_workbook(paths["xlsx"])
     listed = [c.value for c in wb["Follow-ups"]["E"][1:] if c.value and c.value != "Company"]
     assert [i.company for i in r.items] == [v for v in listed if v in {i.company for i in r.items}]

@@ -327,3 +327,32 @@ def test_a_latin1_terminal_gets_escapes_not_a_crash(tmp_path):
     assert "\\u9031-\\u014ctsuka.json" in err  # the summary's "Written to" line, escaped
     code, out, err = run_child(["template", "Ōtsuka.xlsx"], tmp_path, env={"PYTHONIOENCODING": "latin-1"})
     assert code == 0 and "Wrote \\u014ctsuka.xlsx" in out, err
+
+
+# --------------------------------------------------------------------------- docs
+
+def test_troubleshooting_names_every_output_message():
+    """Each sentence the writer and the exports can raise (its longest fixed wording) is in
+    docs/troubleshooting.md."""
+    import ast
+
+    doc = " ".join((ROOT / "docs" / "troubleshooting.md").read_text("utf-8").split())
+    doc = doc.replace("\\|", "|").replace("\\\\", "\\")
+    modules = [ROOT / "followup_xl" / "output.py", *sorted((ROOT / "followup_xl" / "exports").rglob("*.py"))]
+    pieces = []
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            texts = []
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                texts = [node.exc.args[0]]
+            elif isinstance(node, ast.FunctionDef) and node.name == "why":
+                texts = [n.value for n in ast.walk(node) if isinstance(n, ast.Return)]
+            for arg in texts:
+                parts = [v.value for v in ast.walk(arg) if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+                if parts:
+                    piece = max((p.strip(" :;,.()") for p in parts), key=len)
+                    if len(piece) >= 12:
+                        pieces.append((path.name, piece))
+    assert len(pieces) >= 15
+    missing = [(m, p) for m, p in pieces if " ".join(p.split()) not in doc]
+    assert not missing, missing

@@ -5,26 +5,32 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from ..model import WeeklyResult
 from .fields import FIELDS
 
 CSV_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # kept: tab, line feed, carriage return
 
 
 def csv_safe(value: Any) -> Any:
     """A CSV cell that a spreadsheet reads as text (OWASP CSV injection advice).
 
-    A text cell starting with = + - @ tab or carriage return gets a leading single quote;
+    Control characters other than tab and line breaks (NUL, escape, ...) are removed. A
+    text cell starting with = + - @ tab or carriage return gets a leading single quote;
     the writer also quotes every field and doubles embedded quotes.
     """
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_TRIGGERS):
-        return "'" + value
+    if isinstance(value, str):
+        if CONTROL.search(value):
+            value = CONTROL.sub("", value)
+        if value.startswith(CSV_FORMULA_TRIGGERS):
+            return "'" + value
     return value
 
 

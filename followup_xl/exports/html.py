@@ -9,7 +9,8 @@ from typing import Any
 from ..errors import quote
 from ..model import Item, WeeklyResult
 from .mailto import mailto
-from .sections import Group, groups, iso_week, long_date, short_date, state_text, summary_line
+from .sections import (Group, clients, groups, iso_week, long_date, short_date, state_text,
+                       summary_line)
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;margin:2em;}
@@ -22,6 +23,9 @@ th{background:#eef3f9} tr.draft td{background:#fafafa;border-top:none}
 pre.msg{white-space:pre-wrap;font-family:inherit;margin:0}
 section.day{break-after:page;page-break-after:always}
 section.day:last-of-type{break-after:auto;page-break-after:auto}
+section.client{break-after:page;page-break-after:always}
+section.client:last-of-type{break-after:auto;page-break-after:auto}
+h3{font-size:1.05em;margin:1em 0 .3em} .overdue h3{color:#b22222}
 .problems li{margin:.2em 0} .warning{color:#8a6d00} .error{color:#b22222}
 @media print{body{margin:0} a{color:inherit;text-decoration:none}}
 """.strip()
@@ -40,9 +44,9 @@ def _html_email(item: Item) -> str:
     return f'<a href="{html.escape(link)}">{_h(item.contact_email)}</a>'
 
 
-def _html_group(group: Group) -> list[str]:
-    cls = "day overdue" if group.day is None else "day"
-    out = [f'<section class="{cls}">', f"<h2>{_h(group.title)}</h2>", "<table>",
+def _html_group(group: Group, kind: str = "day", heading: str = "h2") -> list[str]:
+    cls = f"{kind} overdue" if group.day is None else kind
+    out = [f'<section class="{cls}">', f"<{heading}>{_h(group.title)}</{heading}>", "<table>",
            "<thead><tr><th>Due</th><th>State</th><th>Company</th><th>Role</th><th>Contact</th>"
            "<th>Email</th><th>Phone</th><th>Last contact</th><th>Status</th><th>Tracker</th>"
            "</tr></thead>", "<tbody>"]
@@ -57,19 +61,26 @@ def _html_group(group: Group) -> list[str]:
     return out
 
 
-def render_html(result: WeeklyResult) -> bytes:
-    """One self-contained page (inline CSS, no external resources), one printed page a day."""
+def render_html(result: WeeklyResult, group_by: str | None = None) -> bytes:
+    """One self-contained page (inline CSS, no external resources), one printed page a day;
+    with group_by="tracker", a section (and a printed page) per client holding its days."""
     title = f"Follow-ups for the week of {long_date(result.week_start)} ({iso_week(result.week_start)})"
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{_h(title)}</title>", f"<style>\n{_CSS}\n</style>", "</head>", "<body>",
            f"<h1>{_h(title)}</h1>",
            f'<p class="meta">As of {_h(long_date(result.as_of))}. {_h(summary_line(result))}</p>']
-    sections = groups(result)
-    if not sections:
+    if not result.items:
         out.append("<p>Nothing to follow up this week.</p>")
-    for group in sections:
-        out += _html_group(group)
+    elif group_by:
+        for client in clients(result):
+            out += ['<section class="client">', f"<h2>{_h(client.title)}</h2>"]
+            for group in groups(result, client.items):
+                out += _html_group(group, "client-day", "h3")
+            out.append("</section>")
+    else:
+        for group in groups(result):
+            out += _html_group(group)
     if result.problems:
         out += [f'<section class="problems"><h2>Problems ({len(result.problems)})</h2>', "<ul>"]
         for p in result.problems:

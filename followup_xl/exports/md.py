@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import quote
 from ..model import Item, WeeklyResult
-from .sections import groups, iso_week, long_date, short_date, state_text, summary_line
+from .sections import (Group, clients, groups, iso_week, long_date, short_date, state_text,
+                       summary_line)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&#!~])")
 
@@ -49,15 +50,27 @@ def _md_drafts(items: list[Item]) -> list[str]:
     return lines
 
 
-def render_md(result: WeeklyResult) -> bytes:
+def _md_groups(sections: list[Group], level: str) -> list[str]:
+    lines: list[str] = []
+    for group in sections:
+        lines += [f"{level} {md_escape(group.title)}", ""] + _md_table(group.items) + _md_drafts(group.items)
+    return lines
+
+
+def render_md(result: WeeklyResult, group_by: str | None = None) -> bytes:
+    """The list as Markdown: a section per day (overdue first); with group_by="tracker", a
+    section per client holding its days."""
     lines = [f"# Follow-ups for the week of {long_date(result.week_start)} "
              f"({iso_week(result.week_start)})", "",
              f"As of {long_date(result.as_of)}. {summary_line(result)}", ""]
-    sections = groups(result)
-    if not sections:
+    if not result.items:
         lines += ["Nothing to follow up this week.", ""]
-    for group in sections:
-        lines += [f"## {md_escape(group.title)}", ""] + _md_table(group.items) + _md_drafts(group.items)
+    elif group_by:
+        for client in clients(result):
+            lines += [f"## {md_escape(client.title)}", ""]
+            lines += _md_groups(groups(result, client.items), "###")
+    else:
+        lines += _md_groups(groups(result), "##")
     if result.problems:
         lines += [f"## Problems ({len(result.problems)})", ""]
         for p in result.problems:

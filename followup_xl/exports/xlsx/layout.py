@@ -10,12 +10,12 @@ from ... import __version__, schema
 from ...model import COUNT_KEYS, WeeklyResult
 from ..fields import FIELDS, count_label
 from ..mailto import mailto
-from ..sections import groups, iso_week, long_date, tracker_names
+from ..sections import clients, groups, iso_week, long_date, tracker_names
 from .limits import MAX_CELL_CHARS, MAX_ROW_HEIGHT
 from .package import package
 from .sheet import Sheet
 from .strings import Strings
-from .styles import (S_BOLD, S_DATE, S_ERROR, S_GROUP, S_GROUP_OVERDUE, S_HEADER, S_ISO_DATE,
+from .styles import (S_BOLD, S_CLIENT, S_DATE, S_ERROR, S_GROUP, S_GROUP_OVERDUE, S_HEADER, S_ISO_DATE,
                      S_LINK, S_LONG_DATE, S_OVERDUE, S_TEXT, S_TITLE, S_TOP, S_WRAP)
 
 
@@ -27,8 +27,9 @@ def message_height(text: str, width: float) -> float:
     return min(15.0 * lines, MAX_ROW_HEIGHT)
 
 
-def _xl_list_sheet(sheet: Sheet, result: WeeklyResult) -> None:
-    """The Follow-ups sheet: a heading row per day (overdue first), then its items."""
+def _xl_list_sheet(sheet: Sheet, result: WeeklyResult, group_by: str | None = None) -> None:
+    """The Follow-ups sheet: a heading row per day (overdue first), then its items; with
+    group_by="tracker", a heading row per client first, then its days."""
     sheet.add([f.header for f in FIELDS], S_HEADER)
     ncols = len(FIELDS)
     styles = [S_DATE if f.kind == "date" else S_WRAP if f.kind == "message" else S_TOP
@@ -37,7 +38,17 @@ def _xl_list_sheet(sheet: Sheet, result: WeeklyResult) -> None:
     state_col = next(k for k, f in enumerate(FIELDS) if f.key == "state")
     msg_width = next(f.width for f in FIELDS if f.kind == "message")
     values_of = attrgetter(*(f.key for f in FIELDS))
-    for group in groups(result):
+    if group_by:
+        sections = []
+        for client in clients(result):
+            sections.append((client.title, None))
+            sections += [(None, group) for group in groups(result, client.items)]
+    else:
+        sections = [(None, group) for group in groups(result)]
+    for client_title, group in sections:
+        if client_title is not None:
+            sheet.add([client_title] + [None] * (ncols - 1), S_CLIENT)
+            continue
         fill = S_GROUP_OVERDUE if group.day is None else S_GROUP
         sheet.add([group.title] + [None] * (ncols - 1), fill)
         for item in group.items:
@@ -110,13 +121,14 @@ def _xl_summary_sheet(sheet: Sheet, result: WeeklyResult) -> None:
         sheet.add([name, listed[name], errors[name], warnings[name], path or "(could not be read)"])
 
 
-def render_xlsx(result: WeeklyResult) -> bytes:
-    """A formatted workbook: Follow-ups (grouped by day, overdue first), Problems, Summary."""
+def render_xlsx(result: WeeklyResult, group_by: str | None = None) -> bytes:
+    """A formatted workbook: Follow-ups (grouped by day, overdue first; by client first with
+    group_by="tracker"), Problems, Summary."""
     strings = Strings()
     follow = Sheet("Follow-ups", strings, [f.width for f in FIELDS])
     problems = Sheet("Problems", strings, [w for _, w in _PROBLEM_COLUMNS])
     summary = Sheet("Summary", strings, [26, 24, 12, 64, 40], header=False)
-    _xl_list_sheet(follow, result)
+    _xl_list_sheet(follow, result, group_by)
     _xl_summary_sheet(summary, result)
     _xl_problems_sheet(problems, result, [follow, summary])
     return package([follow, problems, summary], strings, f"Follow-ups {iso_week(result.week_start)}")

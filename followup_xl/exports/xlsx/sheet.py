@@ -12,12 +12,12 @@ from typing import Any
 from ...a1 import column_letter
 from .limits import MAX_CELL_CHARS, MAX_LINKS, MAX_ROW_HEIGHT, MAX_ROWS, MAX_URL_CHARS, fit_cell, sheet_name
 from .strings import Strings
-from .styles import S_ERROR, S_TEXT
+from .styles import S_CLIENT, S_TEXT
 from .xml import NS_MAIN, NS_PKG_REL, NS_REL, XML_DECL
 
 _EPOCH_1900 = dt.date(1899, 12, 30).toordinal()
 _LETTERS = tuple(column_letter(n) for n in range(1, 27))  # every sheet here has <= 26 columns
-_STYLE_ATTRS = {k: (f' s="{k}"' if k else "") for k in range(S_ERROR + 1)}
+_STYLE_ATTRS = {k: (f' s="{k}"' if k else "") for k in range(S_CLIENT + 1)}
 _SHORT = MAX_CELL_CHARS // 2  # a text this long fits whatever its characters
 
 

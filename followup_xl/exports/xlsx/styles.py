@@ -7,7 +7,7 @@ from .xml import NS_MAIN, XML_DECL
 
 # Cell styles (cellXfs indices) of the workbook; STYLES_XML below defines them in this order.
 S_TEXT, S_HEADER, S_GROUP, S_GROUP_OVERDUE, S_TOP, S_DATE, S_WRAP, S_LINK, S_OVERDUE, \
-    S_LONG_DATE, S_BOLD, S_TITLE, S_ISO_DATE, S_ERROR = range(14)
+    S_LONG_DATE, S_BOLD, S_TITLE, S_ISO_DATE, S_ERROR, S_CLIENT = range(15)
 
 STYLES_XML = (
     '<numFmts count="3"><numFmt numFmtId="164" formatCode="ddd yyyy-mm-dd"/>'
@@ -29,7 +29,7 @@ STYLES_XML = (
     '</fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="14">'
+    '<cellXfs count="15">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'  # S_TEXT
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
     '<alignment vertical="center" wrapText="1"/></xf>'  # S_HEADER
@@ -52,6 +52,7 @@ STYLES_XML = (
     '<alignment vertical="top" wrapText="1"/></xf>'  # S_ISO_DATE
     '<xf numFmtId="0" fontId="4" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment vertical="top" wrapText="1"/></xf>'  # S_ERROR
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'  # S_CLIENT
     '</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
 )
