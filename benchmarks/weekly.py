@@ -18,6 +18,11 @@ Both wall time and CPU time (user + system, from getrusage of the children) are 
 on a shared machine CPU time is the steadier figure; the goals are judged on wall time.
 A stage breakdown of the big run (CPU seconds in one process) says where the time goes.
 
+`--table` measures the goals of issue 13 in one run instead: for each mix (realistic,
+stress), the 100,000-row tracker exported in every format (or --formats), each process's
+wall and CPU time and peak memory (os.wait4), the ratio to the floor process and, for ics,
+to the csv export; then the 500 x 50 folder to xlsx. One run each (--repeat for more).
+
 Data mix (tests/trackers.fast_tracker): "realistic" — a long-running tracker where most
 rows are history (85 % closed), so about 9 % of rows are due this week; "stress" — a
 third closed and every open row contacted in the last two weeks, so 45 % are due (that
@@ -63,7 +68,7 @@ import sys, time
 clock = time.process_time
 t0 = clock()
 import followup_xl.cli
-from followup_xl import export, tracker, weekly
+from followup_xl import exports as export, tracker, weekly
 t1 = clock()
 data = tracker.read_tracker(sys.argv[1])
 t2 = clock()
@@ -126,8 +131,74 @@ def make_data(root: Path, rows: int, trackers: int, mix: str) -> tuple[Path, Pat
     return big, folder
 
 
+def measured(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MB) of one whole process, its own (os.wait4)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {err.decode(errors='replace')}")
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def best(cmd: list[str], cwd: Path, repeat: int) -> tuple[float, float, float]:
+    runs = [measured(cmd, cwd) for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
+
+
+GOALS = {"realistic": {"xlsx": 1.5}, "stress": {"json": 3.0}}  # ratio to the floor, wall
+
+
+def table(args, root_base: Path) -> int:
+    """Every format on both mixes, and the 500 x 50 folder, measured in one run."""
+    base = weekly_cmd()
+    compile_package()
+    as_of = ["--as-of", AS_OF.isoformat()]
+    floor_cmd = [sys.executable, "-c", FLOOR]
+    formats = args.formats.split(",")
+    print(f"{'case':44} {'wall':>7} {'CPU':>7} {'peak':>7} {'x floor':>8} {'goal':>10}")
+    ok = True
+    for mix in ("realistic", "stress"):
+        root = root_base / f"{mix}-{args.rows}-{args.trackers}"
+        root.mkdir(parents=True, exist_ok=True)
+        big, folder = make_data(root, args.rows, args.trackers, mix)
+        out = root / "out"
+        out.mkdir(exist_ok=True)
+        fw, fc, fm = best(floor_cmd + [str(big)], root, args.repeat)
+        print(f"{mix}: floor (calamine reads the sheet)        {fw:6.2f}s {fc:6.2f}s {fm:5.0f}MB")
+        times = {}
+        for fmt in formats:
+            w, c, m = best(base + ["weekly", str(big), *as_of, "-o", str(out / f"big.{fmt}")], root, args.repeat)
+            times[fmt] = w
+            goal = GOALS[mix].get(fmt)
+            note = ""
+            if goal:
+                ok &= w / fw <= goal
+                note = f"<= {goal} {'ok' if w / fw <= goal else 'MISSED'}"
+            if fmt == "ics" and "csv" in times:
+                r = w / times["csv"]
+                ok &= r <= 1.5 and m <= 500
+                note = f"{r:.2f}x csv (<= 1.5) {'ok' if r <= 1.5 else 'MISSED'}"
+            ok &= m <= 500
+            print(f"  {args.rows:,} rows -> {fmt:5}{'':22} {w:6.2f}s {c:6.2f}s {m:5.0f}MB {w / fw:7.2f}  {note}"
+                  + ("" if m <= 500 else "  memory MISSED (> 500 MB)"))
+        if mix == "realistic":
+            files = sorted(str(p) for p in folder.glob("*.xlsx"))
+            ffw, ffc, _ = best(floor_cmd + files, root, args.repeat)
+            w, c, m = best(base + ["weekly", str(folder), *as_of, "-o", str(out / "many.xlsx")], root, args.repeat)
+            ok &= w / ffw <= 2.0
+            print(f"  {len(files)} trackers x 50 rows -> xlsx (floor {ffw:.2f}s)   {w:6.2f}s {c:6.2f}s {m:5.0f}MB "
+                  f"{w / ffw:7.2f}  <= 2.0 {'ok' if w / ffw <= 2.0 else 'MISSED'}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    return 0 if ok else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--table", action="store_true", help="every format, both mixes, 500 x 50, in one run")
+    ap.add_argument("--formats", default="csv,json,md,html,ics,xlsx")
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--trackers", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=3)
@@ -135,6 +206,8 @@ def main() -> int:
     ap.add_argument("--mix", default="realistic", choices=tuple(CLOSED_SHARE))
     ap.add_argument("--keep", metavar="DIR", help="keep (and reuse) the generated trackers here")
     args = ap.parse_args()
+    if args.table:
+        return table(args, Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="followup-bench-")))
 
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="followup-bench-"))
     root = root / f"{args.mix}-{args.rows}-{args.trackers}"

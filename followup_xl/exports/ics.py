@@ -31,23 +31,27 @@ REMINDER_AT = dt.time(9, 0)  # the VALARM's time on the event's day
 SEQUENCE_EPOCH = dt.date(2020, 1, 1)  # SEQUENCE = days from this to the as-of date
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # \t \n kept here, handled by escape
 _SPECIAL = re.compile(r"[\\;,\n\t]")
-_ESCAPES = {"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\t": " "}
 _MAX_OCTETS = 75
 
 
 def clean(value: object) -> str:
     """Text without control characters; line breaks (CRLF, CR, LF) as LF."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else value if type(value) is str else str(value)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def escape(value: object) -> str:
     """An RFC 5545 TEXT value (3.3.11): control characters removed, \\ ; , escaped,
     a line break as \\n, a tab as a space."""
     text = clean(value)
-    return _SPECIAL.sub(lambda m: _ESCAPES[m.group()], text) if _SPECIAL.search(text) else text
+    if not _SPECIAL.search(text):
+        return text
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    return (text.replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+            .replace("\t", " "))
 
 
 def fold(line: str) -> str:
