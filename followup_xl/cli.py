@@ -329,16 +329,16 @@ def print_clients(result) -> None:
     rows = client_counts(result)
     if len(rows) < 2:
         return
-    click.echo("Clients:", err=True)
+    echo("Clients:", err=True)
     for name, listed, overdue, errors, warnings in rows[:CLIENTS_SHOWN]:
         parts = [f"{listed} to contact" + (f" ({overdue} overdue)" if overdue else "")]
         if errors:
             parts.append(f"{errors} problem{'s' if errors != 1 else ''}")
         if warnings:
             parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-        click.echo(f"  {name}: {', '.join(parts)}", err=True)
+        echo(f"  {name}: {', '.join(parts)}", err=True)
     if len(rows) > CLIENTS_SHOWN:
-        click.echo(f"  ... and {len(rows) - CLIENTS_SHOWN} more (the xlsx list's Summary sheet "
+        echo(f"  ... and {len(rows) - CLIENTS_SHOWN} more (the xlsx list's Summary sheet "
                    "has every tracker).", err=True)
 
 
