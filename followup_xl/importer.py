@@ -24,6 +24,7 @@ from typing import Any, Sequence
 from . import schema
 from .cells import CellError, is_blank
 from .errors import TrackerError, UsageError
+from .output import write_atomic
 
 
 @dataclass
@@ -102,7 +103,7 @@ def import_trackers(sources: Sequence[str | os.PathLike], out: str | os.PathLike
                 own[status] = schema.ACTIVE
     report.statuses_added = _add_statuses(wb, own, template)
     _copy_settings(wb, datas[0])
-    template._atomic_save(out, wb.save)
+    write_atomic(out, template._workbook_bytes(wb, out))  # output.py: the one file writer
     return report
 
 
