@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 import posixpath
 import re
@@ -55,6 +56,7 @@ MAX_TAG = 16 << 20  # one XML tag or text run in a sheet (a cell holds 32,767 ch
 PROLOG_SCAN = 64 << 10  # bytes of each XML part searched for a DOCTYPE before its root element
 OLE_SCAN = 512 << 10  # bytes of an OLE2 file searched for stream names
 CHUNK = 1 << 20
+MAX_FILE = 512 << 20  # a workbook file read whole (read_whole): Excel's largest sheet compresses to ~70 MB
 SMALL_FILE = 1 << 20  # files up to this size are read into memory once and their parts inflated there
 WHOLE_BUDGET = 4 << 20  # bytes of small parts kept after the prolog check for the later steps
 
@@ -180,15 +182,53 @@ def last_check(path: str | os.PathLike[str]) -> WorkbookCheck | None:
         return None
 
 
-def workbook_check(path: str | os.PathLike[str]) -> WorkbookCheck:
-    """check_workbook, returning what the reader can reuse (WorkbookCheck)."""
+def read_whole(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, read once through one open file descriptor (checked to be a regular
+    file on that descriptor, not only by name). The reader checks and parses these bytes
+    (workbook_check(path, data=...)): a file swapped on disk between the check and the parse
+    is not read, and neither is a pipe or a device put where a file was."""
+    shown = os.fspath(path)
+    _check_file(path, shown)  # the sentences for a missing, folder, special or unreadable path
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise TrackerError(f"{shown} was not found: check the file name and the folder.") from None
+    except PermissionError:
+        raise TrackerError(_denied(shown)) from None
+    except OSError as exc:
+        raise TrackerError(f"{shown} cannot be read ({exc.strerror or exc}): check the path.") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise TrackerError(f"{shown} is not a regular file: give the path of an .xlsx file.")
+        if st.st_size > MAX_FILE:
+            raise TrackerError(_too_large(shown, st.st_size))
+        try:
+            data = fh.read(MAX_FILE + 1)
+        except OSError as exc:
+            raise TrackerError(f"{shown} cannot be read ({exc.strerror or exc}): check the path.") from None
+    if len(data) > MAX_FILE:
+        raise TrackerError(_too_large(shown, len(data)))
+    if not data:
+        raise TrackerError(f"{shown} is empty (0 bytes): ask for a new copy of the workbook.")
+    return data
+
+
+def _too_large(shown: str, size: int) -> str:
+    return (f"{shown} is {_mb(size)}, far larger than any tracker workbook (limit {_mb(MAX_FILE)}): "
+            "check that it is the right file.")
+
+
+def workbook_check(path: str | os.PathLike[str], data: bytes | None = None) -> WorkbookCheck:
+    """check_workbook, returning what the reader can reuse (WorkbookCheck). With `data` (what
+    read_whole gave), those bytes are checked and the file is not opened again."""
     global _DEFUSED_CHECKED
     if not _DEFUSED_CHECKED:  # once per process: the reader may parse with openpyxl later
         ensure_defusedxml()
         _DEFUSED_CHECKED = True
     shown = os.fspath(path)
-    size = _check_file(path, shown)
-    with open(path, "rb") as fh:
+    size = _check_file(path, shown) if data is None else len(data)
+    with (open(path, "rb") if data is None else io.BytesIO(data)) as fh:
         head = fh.read(8)
         if not head.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
             _refuse_not_zip(fh, head, shown)
@@ -202,7 +242,7 @@ def workbook_check(path: str | os.PathLike[str]) -> WorkbookCheck:
             _check_members(infos, size, shown)
             _check_kind(zf, shown)
             whole = _Parts()  # small parts read whole by the prolog check, not read again
-            blob = _small_file(fh, size)
+            blob = _small_file(fh, size) if data is None else data
             for info in infos:
                 if info.filename.lower().endswith(XML_SUFFIXES):
                     whole.keep(info, _check_prolog(zf, info, shown, _part_of(blob, info)))

@@ -1121,12 +1121,17 @@ def test_a_workbook_part_too_large_to_keep_is_parsed_as_before(tmp_path):
 def test_the_reader_takes_the_checks_findings(tmp_path, monkeypatch):
     """A clean small tracker is read without opening its zip a second time (the check hands
     over the workbook part, the sheet sizes and 'no error cell'); a tracker with an error
-    cell, or a workbook part too large to keep, is opened and read as before."""
+    cell, or a workbook part too large to keep, is opened and read as before (from the
+    bytes that were checked: the file itself is read once)."""
     from followup_xl import tracker
+    from followup_xl.reader import workbook
 
-    opened = []
-    real = tracker._LazyZip.get
-    monkeypatch.setattr(tracker._LazyZip, "get", lambda self: opened.append(self._path.name) or real(self))
+    opened, checks, reads = [], {}, []
+    real_get, real_check, real_read = workbook._LazyZip.get, safety.workbook_check, safety.read_whole
+    monkeypatch.setattr(workbook._LazyZip, "get", lambda self: opened.append(len(checks)) or real_get(self))
+    monkeypatch.setattr(safety, "workbook_check",
+                        lambda path, data=None: checks.setdefault(Path(path).name, real_check(path, data)))
+    monkeypatch.setattr(safety, "read_whole", lambda path: reads.append(Path(path).name) or real_read(path))
     clean = good_tracker(tmp_path / "clean.xlsx")
     wb = openpyxl.load_workbook(clean)
     wb["Tracker"]["D3"] = "#N/A"  # openpyxl stores an error value (t="e")
@@ -1134,13 +1139,14 @@ def test_the_reader_takes_the_checks_findings(tmp_path, monkeypatch):
     pad = b"<!--" + b"x" * (safety.PROLOG_SCAN + 10) + b"-->"
     big = rewrite_part(clean, tmp_path / "big.xlsx", "xl/workbook.xml", lambda d: d.replace(b"<sheets>", pad + b"<sheets>"))
     plain = tracker.read_tracker(clean)
-    assert opened == [] and safety.last_check(clean).workbook_parts is not None
+    assert opened == [] and checks["clean.xlsx"].workbook_parts is not None
     flagged = tracker.read_tracker(tmp_path / "error.xlsx")
-    assert opened == ["error.xlsx"]
+    assert opened == [2]  # while reading the second tracker
     assert any(p.value == "#N/A" for p in flagged.problems), flagged.problems
     again = tracker.read_tracker(big)
-    assert opened == ["error.xlsx", "big.xlsx"] and safety.last_check(big).workbook_parts is None
+    assert opened == [2, 3] and checks["big.xlsx"].workbook_parts is None
     assert len(again.problems) == len(plain.problems) and again.date1904 == plain.date1904
+    assert reads == ["clean.xlsx", "error.xlsx", "big.xlsx"]  # each file read once
 
 
 def _parts_both_ways(path: Path) -> list[tuple[str, bytes | None, bytes | Exception]]:
@@ -1616,3 +1622,165 @@ def test_two_sheets_named_tracker_are_refused(tmp_path, second):
         assert_refused(run_cli(command, str(path), *out, cwd=tmp_path), "twins.xlsx",
                        "two sheets named", "may be hostile")
     assert not (tmp_path / "w.json").exists()
+
+
+# --------------------------------------------------------------------------- odd numbers (item 6)
+
+def _odd_numbers_tracker(tmp_path: Path) -> Path:
+    """Cells a spreadsheet app would not write but a crafted or damaged file holds: 1e308
+    follow-ups, NaN and negative serials in date-formatted cells, a number below -100 billion
+    in a date cell (python-calamine panics on it) and in a plain one."""
+    import re
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tracker"
+    ws.append(["Company", "Contact name", "Last contact", "Follow-ups sent", "Status", "Notes"])
+    rows = [("Big", dt.date(2026, 11, 23), "SENT"), ("Nan", "NANDATE", 1), ("Neg", "NEGDATE", 1),
+            ("Huge", "HUGENEG", 1), ("Ok", dt.date(2026, 11, 24), 1)]
+    for company, last, sent in rows:
+        ws.append([company, "Pat Lee", last, sent, "Waiting", "PLAIN" if company == "Ok" else None])
+    for r in range(2, 7):
+        ws.cell(r, 3).number_format = "yyyy-mm-dd"
+
+    wb.save(tmp_path / "made.xlsx")
+
+    def change(xml: bytes) -> bytes:
+        xml = xml.replace(b't="inlineStr"><is><t>SENT</t></is></c>', b'><v>1e308</v></c>')
+        for token, value in ((b"NANDATE", b"NaN"), (b"NEGDATE", b"-5"), (b"HUGENEG", b"-2e11"),
+                             (b"PLAIN", b"-3e11")):
+            xml = re.sub(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t>' + token + rb"</t></is></c>",
+                         lambda m: m.group(1) + b"><v>" + value + b"</v></c>", xml)
+        return xml
+
+    return rewrite_part(tmp_path / "made.xlsx", tmp_path / "odd.xlsx", "xl/worksheets/sheet1.xml", change)
+
+
+def test_odd_numbers_are_problems_of_their_rows(tmp_path):
+    """Follow-ups sent 1e308 read as -9223372036854775808 with a numpy warning on stderr; NaN
+    in a date cell read as 1899-12-30 (46,347 days overdue); a negative serial was 'a time of
+    day only'; a number below -100 billion refused the whole tracker. Each is now a problem
+    of its row with a plain reason, and the other rows are read."""
+    path = _odd_numbers_tracker(tmp_path)
+    run = run_cli("weekly", str(path), "--as-of", AS_OF.isoformat(), "-o", "-", "--format", "json",
+                  cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert "Warning" not in run.err and "Traceback" not in run.err, run.err
+    got = json.loads(run.out)
+    errors = {p["row"]: (p["column"], p["message"]) for p in got["problems"] if p["severity"] == "error"}
+    assert sorted(errors) == [2, 3, 4, 5], got["problems"]
+    assert errors[2][0] == "Follow-ups sent" and "not a number of follow-ups" in errors[2][1]
+    for row in (3, 4, 5):
+        assert errors[row][0] == "Last contact" and "is not a date" in errors[row][1], errors[row]
+        assert "time of day" not in errors[row][1]
+    assert "-5" in errors[4][1] and "-2" in errors[5][1]
+    assert [(i["company"], i["due_date"]) for i in got["items"]] == [("Ok", "2026-12-01")]
+    assert got["counts"]["problem"] == 4 and got["counts"]["rows"] == 5
+
+
+# --------------------------------------------------------------------------- text-table trackers (.csv, .tsv)
+
+CSV_HEADER = "Company,Contact name,Last contact,Status\n"
+
+
+def _csv_cases(tmp_path: Path) -> dict[str, tuple[bytes, int, tuple[str, ...]]]:
+    """name -> (bytes, expected exit, phrases of the one line when refused)."""
+    rnd = random.Random(12)
+    good_row = "Acme,Dana Smith,2026-11-23,Waiting\n"
+    return {
+        "junk.csv": (bytes(rnd.getrandbits(8) for _ in range(200_000)), 1, ("junk.csv", "not a text table")),
+        "late_nul.csv": ((CSV_HEADER + good_row * 400).encode() + b"Ac\x00me,\x00,2026-11-23,Waiting\n", 0, ()),
+        "huge_line.csv": ((CSV_HEADER + "Acme," + "x" * 20_000_000 + ",2026-11-23,Waiting\n").encode(), 1,
+                          ("huge_line.csv",)),
+        "huge_unquoted.csv": ((CSV_HEADER + '"' + "y" * 5_000_000 + "\n").encode(), 1, ("huge_unquoted.csv",)),
+        "wide.csv": ((CSV_HEADER.rstrip("\n") + "," + ",".join(f"x{i}" for i in range(40_000)) + "\n"
+                      + good_row).encode(), 1, ("wide.csv", "16,384")),
+        "utf16.csv": ((CSV_HEADER + good_row).encode("utf-16"), 0, ()),
+        "utf16.tsv": ((CSV_HEADER + good_row).replace(",", "\t").encode("utf-16-le"), 1, ("utf16.tsv",)),
+        "mixed.csv": ((CSV_HEADER + "Caf\xe9 Ltd,Dana,2026-11-23,Waiting\n").encode("cp1252")
+                      + "Zürich AG,Lee,2026-11-24,Waiting\n".encode("utf-8"), 0, ()),
+        "cr_only.csv": ((CSV_HEADER + good_row).replace("\n", "\r").encode(), 0, ()),
+        "formulas.csv": ((CSV_HEADER + '=HYPERLINK("http://evil.example";"x"),@SUM(1+1),+2026-11-23,-cmd|calc\n')
+                         .encode(), 0, ()),
+        "only_header.csv": (CSV_HEADER.encode(), 0, ()),
+        "empty.csv": (b"", 1, ("empty.csv",)),
+        "bom_only.csv": (b"\xef\xbb\xbf", 1, ("bom_only.csv",)),
+    }
+
+
+@pytest.mark.parametrize("name", ["junk.csv", "late_nul.csv", "huge_line.csv", "huge_unquoted.csv",
+                                  "wide.csv", "utf16.csv", "utf16.tsv", "mixed.csv", "cr_only.csv",
+                                  "formulas.csv", "only_header.csv", "empty.csv", "bom_only.csv"])
+def test_text_trackers_from_hell(tmp_path, name):
+    """Binary junk, NULs, a 20-million-character cell, an unclosed quote, 40,000 columns,
+    UTF-16, two encodings in one file, old Mac line ends, formula-looking cells: read, or
+    refused in one sentence, fast and in bounded memory; never 'failed unexpectedly'."""
+    data, code, phrases = _csv_cases(tmp_path)[name]
+    (tmp_path / name).write_bytes(data)
+    run = run_cli("weekly", name, "--as-of", AS_OF.isoformat(), "-o", "week.csv", cwd=tmp_path)
+    if code == 1:
+        assert_refused(run, name, *phrases)
+        assert not (tmp_path / "week.csv").exists()
+        return
+    text = run.out + run.err
+    assert run.code == 0 and "Traceback" not in text and "unexpectedly" not in text, text
+    assert run.seconds < MAX_SECONDS and run.maxrss_mb < MAX_RSS_MB, (run.seconds, run.maxrss_mb)
+    import csv
+
+    with (tmp_path / "week.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:  # nothing a spreadsheet would run as a formula, no control character
+        for value in row.values():
+            assert not value[:1] in ("=", "+", "-", "@") or value == "-", row
+            assert not any(ord(c) < 32 and c not in "\t\n\r" for c in value), row
+    if name == "mixed.csv":
+        assert sorted(r["Company"] for r in rows)[0] == "Café Ltd"
+    if name in ("late_nul.csv",):
+        assert len(rows) == 401
+
+
+def test_a_named_pipe_called_csv_does_not_hang(tmp_path):
+    os.mkfifo(tmp_path / "pipe.csv")
+    run = run_cli("check", str(tmp_path / "pipe.csv"), cwd=tmp_path, timeout=30)
+    assert_refused(run, "pipe.csv", "not a regular file")
+
+
+# --------------------------------------------------------------------------- check and read see the same bytes (item 4)
+
+SWAP_AFTER_CHECK = """
+import shutil, sys
+from followup_xl import cli, safety
+tracker, bomb = sys.argv[1], sys.argv[2]
+checked = safety.workbook_check
+def check_then_swap(*args, **kwargs):
+    found = checked(*args, **kwargs)
+    shutil.copyfile(bomb, tracker)  # the file changes on disk once it has been checked
+    return found
+safety.workbook_check = check_then_swap
+sys.exit(cli.main(sys.argv[3:]))
+"""
+
+
+@pytest.mark.parametrize("bomb", ["far_cell", "sheet_bomb"])
+def test_a_file_swapped_between_check_and_read_is_not_parsed(files, tmp_path, bomb):
+    """The check passed one file and the reader parsed whatever was on disk a moment later
+    (a far-cell bomb then aborted the process without a word): now the reader parses the
+    very bytes that were checked, read once."""
+    tracker = good_tracker(tmp_path / "client.xlsx")
+    run = run_python(SWAP_AFTER_CHECK, str(tracker), str(files[bomb][0]), "check", str(tracker),
+                     "--as-of", AS_OF.isoformat())
+    assert run.code == 0, run.out + run.err
+    assert run.out.splitlines()[-1].startswith("2 rows: 2 to contact this week"), run.out
+    assert run.maxrss_mb < MAX_RSS_MB and run.seconds < MAX_SECONDS
+    assert tracker.read_bytes() == files[bomb][0].read_bytes()  # the swap did happen
+
+
+def test_read_whole_reads_a_regular_file_once(tmp_path):
+    tracker = good_tracker(tmp_path / "client.xlsx")
+    assert safety.read_whole(tracker) == tracker.read_bytes()
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    with pytest.raises(TrackerError, match="not a regular file"):
+        safety.read_whole(tmp_path / "pipe.xlsx")
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    with pytest.raises(TrackerError, match="empty"):
+        safety.read_whole(tmp_path / "empty.xlsx")

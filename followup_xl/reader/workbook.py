@@ -7,6 +7,7 @@ cells), so a clean tracker is not unzipped twice.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,12 +48,14 @@ def tracker_sheet_name(names: Sequence[str], tracker: str) -> str:
 
 
 def _safety_check(path: Path):
-    """Refuse broken, encrypted, oversized or hostile files before any parsing (safety.py);
-    returns what the check saw (safety.WorkbookCheck: which sheet parts hold error cells)."""
+    """The file's bytes, read once (safety.read_whole), and what the check of those very bytes
+    saw (safety.WorkbookCheck: which sheet parts hold error cells). Broken, encrypted,
+    oversized or hostile files are refused before any parsing; the reader then parses the
+    checked bytes, never the file again (it may have changed on disk meanwhile)."""
     from .. import safety
 
-    safety.check_workbook(path)
-    return safety.last_check(path)
+    data = safety.read_whole(path)
+    return data, safety.workbook_check(path, data=data)
 
 
 def read_tracker(path: str | Path, *, sheet: str | None = None, country: str | None = None,
@@ -68,12 +71,12 @@ def read_tracker(path: str | Path, *, sheet: str | None = None, country: str | N
         from .text import read_text_tracker
 
         return read_text_tracker(path, place)
-    check = _safety_check(path)  # also: missing, a folder, unreadable
+    data, check = _safety_check(path)  # also: missing, a folder, unreadable
     from ..safety import native_errors_silenced
 
     try:
         with native_errors_silenced():  # a Rust panic prints to fd 2; it is reported below
-            return _read(path, name, check, sheet, place)
+            return _read(path, name, check, sheet, place, data)
     except FollowupError:
         raise
     except (zipfile.BadZipFile, KeyError) as exc:
@@ -94,14 +97,16 @@ def _short(exc: BaseException) -> str:
 
 
 def _read(path: Path, name: str, check=None, sheet: str | None = None,
-          place: Place | None = None) -> TrackerData:
+          place: Place | None = None, data: bytes | None = None) -> TrackerData:
     """The reading behind read_tracker; `check` (what safety.check_workbook returned) tells
-    which sheet parts hold no error cell or formula, so they are not scanned again."""
-    with _LazyZip(path) as zf:  # opened once, when the check's findings do not suffice
+    which sheet parts hold no error cell or formula, so they are not scanned again. `data`:
+    the file's bytes, already read and checked (else the file is opened)."""
+    source = path if data is None else io.BytesIO(data)
+    with _LazyZip(source) as zf:  # opened once, when the check's findings do not suffice
         parts = getattr(check, "workbook_parts", None)
         info = workbook_info_of(*parts) if parts is not None else workbook_info(zf.get())
         try:
-            book = _read_book(path, name, info, zf, check, sheet, place or Place())
+            book = _read_book(source, name, info, zf, check, sheet, place or Place())
         except Exception as exc:  # python-calamine knows only the seven classic error values
             if "Unsupported cell error value" not in str(exc):
                 raise
@@ -136,7 +141,7 @@ class _LazyZip:
     """The workbook's zip archive, opened on first use: for a tracker the safety check read
     whole (its workbook part, its sheet sizes, no error cell) the reader never needs it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | io.BytesIO) -> None:
         self._path, self._zf = path, None
 
     def get(self) -> zipfile.ZipFile:
@@ -171,7 +176,8 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile, c
 
     from ..printable import file_name
 
-    if hasattr(path, "read"):  # the in-memory copy of _classic_errors
+    if hasattr(path, "read"):  # the checked bytes, or the in-memory copy of _classic_errors
+        path.seek(0)
         book = CalamineWorkbook.from_filelike(path)
     elif not str(path).isascii() and str(path) != file_name(str(path)):
         with open(path, "rb") as fh:  # a name that is not UTF-8 would reach calamine mangled
