@@ -185,7 +185,8 @@ def coerce_date(value: Any, *, date1904: bool = False, date_order: str = "MDY") 
             return None
         return value.astype("datetime64[D]").item()
     if isinstance(value, dt.time):
-        raise NotADateError(f"{quote(value)} is not a date: it is a time of day only.")
+        raise NotADateError(f"{quote(value)} is not a date: it is a time of day only (a number "
+                            "below 1 in a cell formatted as a date shows as one).")
     if isinstance(value, (int, float, np.integer, np.floating)):
         if isinstance(value, (float, np.floating)) and math.isnan(value):
             return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import math
 import os
 import posixpath
 import re
@@ -144,6 +145,12 @@ class WorkbookCheck:
     formula_parts: frozenset[str] = field(default=frozenset(), compare=False)
     table_parts: tuple[str, ...] = field(default=(), compare=False)
 
+    # cells of a sheet part whose value python-calamine reads wrongly or panics on (a negative
+    # number, which in a date cell becomes a time of day; NaN or infinity; a number at or below
+    # MIN_NUMBER, which in a date cell aborts it): part -> ((cell reference, the value as
+    # written), ...); the reader puts the values back as written (see defused)
+    odd_numbers: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)
+
     def may_hold_errors(self, part: str) -> bool:
         return part not in self.scanned or part in self.error_parts
 
@@ -252,18 +259,23 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None) -> W
             scanned: set[str] = set()  # sheets may share a part: scan each part once
             errors: set[str] = set()
             formulas: set[str] = set()
+            odd: dict[str, list[tuple[str, str]]] = {}
             for name, part in sheets:
                 if part is not None and part not in scanned:
                     scanned.add(part)
-                    marked, formula = _check_span(zf, zf.getinfo(part), name, shown, whole.get(part))
+                    found: list[tuple[str, str]] = []
+                    marked, formula = _check_span(zf, zf.getinfo(part), name, shown, whole.get(part), found)
                     if marked:
                         errors.add(part)
                     if formula:
                         formulas.add(part)
+                    if found:
+                        odd[part] = found
             seen = WorkbookCheck(frozenset(scanned), frozenset(errors), _workbook_parts(zf, whole),
                                  {part: zf.getinfo(part).file_size for part in scanned},
                                  frozenset(formulas),
-                                 tuple(i.filename for i in infos if i.filename.startswith("xl/tables/")))
+                                 tuple(i.filename for i in infos if i.filename.startswith("xl/tables/")),
+                                 odd_numbers={k: tuple(v) for k, v in odd.items()})
     if not names:
         raise TrackerError(f"{shown} has no sheets: open it in Excel and save it again, or start "
                            "from `followup-xl template`.")
@@ -686,7 +698,7 @@ _SPLIT_REF = re.compile(rb'([A-Za-z]+)([0-9]+)')
 _TAG_REST = re.compile(rb'(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*(/?)>')
 # python-calamine panics (a Rust abort turned into an exception) on a date or time cell at
 # or below serial -1.0675e11; no tracker holds a number anywhere near that.
-_NEGATIVE = re.compile(rb'<(?:[\w.-]+:)?v>\s*(-[^<]{1,40})<')
+_NEGATIVE = re.compile(rb'<(?:[\w.-]+:)?v>\s*(-[^<]{1,40}|\+?(?i:nan|inf|infinity)\s*)<')
 MIN_NUMBER = -1e11
 _ODD_CELL = re.compile(rb'<c(?:[>\t\n\r]| (?!r="))')  # a cell tag whose first attribute is not r=
 _PREFIXED_CELL = re.compile(rb':c[\s>/]')
@@ -726,13 +738,14 @@ def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
 # Cheap searches (a literal prefix, no match in a normal tracker) that every match of the
 # exact patterns contains: the exact pattern runs only where its hint is found.
 _FAR_HINT = re.compile(rb'r="[A-Za-z](?:[A-Za-z]|[0-9]{6})')  # in every _FAR_CELL match
-_NEGATIVE_HINT = re.compile(rb'v>\s*-')  # in every _NEGATIVE match
+_NEGATIVE_HINT = re.compile(rb'v>\s*(?:-|\+?[NnIi])')  # in every _NEGATIVE match
+MAX_ODD_NUMBERS = 10_000  # odd numbers noted per sheet part (more are left as python-calamine reads them)
 _ERROR_MARK = re.compile(rb't="e"')  # the marker of an error cell, as the reader's scan looks for it
 _FORMULA_MARK = re.compile(rb"<f[\s>/]")  # a formula (the reader checks it has a stored result)
 
 
 def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str,
-                data: bytes | None = None) -> tuple[bool, bool]:
+                data: bytes | None = None, numbers: list | None = None) -> tuple[bool, bool]:
     """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns). Returns whether
     the part holds the marker t="e" of an error cell, and a formula (a chunk never splits a
     tag), so the reader's scans are skipped when it does not. `data`: the whole part, already read."""
@@ -745,7 +758,9 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
         if hint:
             # from the '<' that opens the hinted <v> (a namespace prefix holds none)
             for m in _NEGATIVE.finditer(chunk, max(chunk.rfind(b"<", 0, hint.start()), 0)):
-                _check_number(chunk, m, sheet, shown)
+                found = _check_number(chunk, m, sheet, shown)
+                if found and numbers is not None and len(numbers) < MAX_ODD_NUMBERS:
+                    numbers.append(found)
         hint = None if odd else _FAR_HINT.search(chunk)  # odd: the walk below measures anyway
         if hint:
             for m in _FAR_CELL.finditer(chunk, hint.start()):
@@ -763,19 +778,52 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
     return marked, formula
 
 
-def _check_number(chunk: bytes, m: re.Match, sheet: str, shown: str) -> None:
+def _check_number(chunk: bytes, m: re.Match, sheet: str, shown: str) -> tuple[str, str] | None:
+    """A negative, NaN or infinite number in a <v>: (its cell's reference, the value as written),
+    for the reader to put back (odd_numbers). One python-calamine would panic on (at or below
+    MIN_NUMBER, or not finite) in a cell without a reference cannot be put back: refused."""
+    raw = m.group(1).strip()
     try:
-        value = float(m.group(1).strip())
+        value = float(raw)
     except ValueError:
-        return
-    if value > MIN_NUMBER:
-        return
+        return None
     start = max(chunk.rfind(b"<c ", 0, m.start()), chunk.rfind(b"<c\t", 0, m.start()))
     ref = _R_ATTR.search(chunk, start, m.start()) if start >= 0 else None
+    if ref and ref.group(1) and ref.group(2):
+        return (ref.group(1) + ref.group(2)).decode(), raw.decode("ascii", "replace")
+    if value > MIN_NUMBER and math.isfinite(value):
+        return None
     where = f"cell {(ref.group(1) + ref.group(2)).decode()}" if ref and ref.group(2) else "a cell"
-    raise TrackerError(f"{shown} has the number {m.group(1).strip().decode('ascii', 'replace')} in {where} "
+    raise TrackerError(f"{shown} has the number {raw.decode('ascii', 'replace')} in {where} "
                        f"of its sheet {sheet!r}, which cannot be read as a date or a number: correct or "
                        f"clear the cell and save it.")
+
+
+def defused(data: bytes, check: WorkbookCheck) -> bytes:
+    """The workbook's bytes with each odd number python-calamine would panic on (or misread:
+    NaN, infinity) written as 0, for the reader, which then puts the values back as written
+    (odd_numbers); `data` itself when there is none (the usual case)."""
+    parts = {part for part, cells in check.odd_numbers.items() if any(_needs_defusing(raw) for _, raw in cells)}
+    if not parts:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():  # by name: writestr would rewrite a shared ZipInfo's offsets
+            part = zin.read(name)
+            if name in parts:
+                part = _NEGATIVE.sub(lambda m: m.group(0).replace(m.group(1), b"0")
+                                     if _needs_defusing(m.group(1).strip().decode("ascii", "replace"))
+                                     else m.group(0), part)
+            zout.writestr(name, part)
+    return out.getvalue()
+
+
+def _needs_defusing(raw: str) -> bool:
+    try:
+        value = float(raw)
+    except ValueError:
+        return False
+    return not math.isfinite(value) or value <= MIN_NUMBER
 
 
 def _walk_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str) -> tuple[int, int]:

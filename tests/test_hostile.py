@@ -336,8 +336,10 @@ def files(tmp_path_factory) -> dict[str, tuple[Path, tuple[str, ...]]]:
     add("old_doc", ole2(d / "letter.xlsx", ["Root Entry", "WordDocument"]), "not an Excel workbook")
     add("far_cell", far_cell(good, d / "far.xlsx"), "row 1,048,576 and column XFD", "Ctrl+End")
     add("shared_strings_count", huge_unique_count(good, d / "count.xlsx"), "4,000,000,000 entries", "impossible")
-    add("negative_date", add_cells(good, d / "negative.xlsx", b'<row r="9"><c r="D9" s="1"><v>-1e308</v></c></row>'),
-        "cell D9", "cannot be read as a date")
+    # a number python-calamine panics on in a date cell, in a cell without a position (one with
+    # a position is put back by the reader: a problem of its row, test_odd_numbers_...)
+    add("negative_date", add_cells(good, d / "negative.xlsx", b'<row r="9"><c s="1"><v>-1e308</v></c></row>'),
+        "a cell", "cannot be read as a date")
     wb = openpyxl.Workbook()
     wb.active.title = "Applications"
     wb.save(d / "no_tracker.xlsx")
@@ -1637,17 +1639,18 @@ def _odd_numbers_tracker(tmp_path: Path) -> Path:
     ws.title = "Tracker"
     ws.append(["Company", "Contact name", "Last contact", "Follow-ups sent", "Status", "Notes"])
     rows = [("Big", dt.date(2026, 11, 23), "SENT"), ("Nan", "NANDATE", 1), ("Neg", "NEGDATE", 1),
-            ("Huge", "HUGENEG", 1), ("Ok", dt.date(2026, 11, 24), 1)]
+            ("Huge", "HUGENEG", 1), ("Zero", "ZERODATE", 1), ("Ok", dt.date(2026, 11, 24), 1),
+            # most of the column is dates, so it stays the Last contact column
+            ("Ok2", dt.date(2026, 11, 10), 0), ("Ok3", dt.date(2026, 11, 11), 0), ("Ok4", dt.date(2026, 11, 12), 0)]
     for company, last, sent in rows:
         ws.append([company, "Pat Lee", last, sent, "Waiting", "PLAIN" if company == "Ok" else None])
-    for r in range(2, 7):
+    for r in range(2, 11):
         ws.cell(r, 3).number_format = "yyyy-mm-dd"
-
     wb.save(tmp_path / "made.xlsx")
 
     def change(xml: bytes) -> bytes:
         xml = xml.replace(b't="inlineStr"><is><t>SENT</t></is></c>', b'><v>1e308</v></c>')
-        for token, value in ((b"NANDATE", b"NaN"), (b"NEGDATE", b"-5"), (b"HUGENEG", b"-2e11"),
+        for token, value in ((b"NANDATE", b"NaN"), (b"NEGDATE", b"-5"), (b"HUGENEG", b"-2e11"), (b"ZERODATE", b"0"),
                              (b"PLAIN", b"-3e11")):
             xml = re.sub(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t>' + token + rb"</t></is></c>",
                          lambda m: m.group(1) + b"><v>" + value + b"</v></c>", xml)
@@ -1668,14 +1671,17 @@ def test_odd_numbers_are_problems_of_their_rows(tmp_path):
     assert "Warning" not in run.err and "Traceback" not in run.err, run.err
     got = json.loads(run.out)
     errors = {p["row"]: (p["column"], p["message"]) for p in got["problems"] if p["severity"] == "error"}
-    assert sorted(errors) == [2, 3, 4, 5], got["problems"]
+    assert sorted(errors) == [2, 3, 4, 5, 6], got["problems"]
     assert errors[2][0] == "Follow-ups sent" and "not a number of follow-ups" in errors[2][1]
-    for row in (3, 4, 5):
+    for row in (3, 4, 5, 6):
         assert errors[row][0] == "Last contact" and "is not a date" in errors[row][1], errors[row]
+    for row in (3, 4, 5):  # the value as written, never 'a time of day'
         assert "time of day" not in errors[row][1]
-    assert "-5" in errors[4][1] and "-2" in errors[5][1]
-    assert [(i["company"], i["due_date"]) for i in got["items"]] == [("Ok", "2026-12-01")]
-    assert got["counts"]["problem"] == 4 and got["counts"]["rows"] == 5
+    assert "'NaN'" in errors[3][1] and "-5" in errors[4][1] and "-200000000000" in errors[5][1]
+    assert "number below 1 in a cell formatted as a date" in errors[6][1]  # a date cell holding 0
+    assert [(i["company"], i["due_date"]) for i in got["items"]] == [
+        ("Ok2", "2026-11-17"), ("Ok3", "2026-11-18"), ("Ok4", "2026-11-19"), ("Ok", "2026-12-01")]
+    assert got["counts"]["problem"] == 5 and got["counts"]["rows"] == 9
 
 
 # --------------------------------------------------------------------------- text-table trackers (.csv, .tsv)
@@ -1784,3 +1790,14 @@ def test_read_whole_reads_a_regular_file_once(tmp_path):
     (tmp_path / "empty.xlsx").write_bytes(b"")
     with pytest.raises(TrackerError, match="empty"):
         safety.read_whole(tmp_path / "empty.xlsx")
+
+
+def test_a_date_cell_before_1900_is_a_problem_of_its_row():
+    """A date cell of 1899 (what a damaged or crafted value, or the 1904 system's odd serials,
+    can give) was scheduled as a next contact in 1900, 46,000 days overdue."""
+    from followup_xl.tracker import parse_table
+
+    data = parse_table([["Company", "Last contact"], ["Acme", dt.datetime(1899, 12, 30)],
+                        ["Beta", dt.date(2026, 11, 23)]], tracker="t.xlsx")
+    assert data.bad.tolist() == [True, False]
+    assert "before 1900-01-01" in data.problems[0].message

@@ -48,6 +48,9 @@ def _date_column(col: Sequence[Any], date1904: bool, order: str) -> tuple[np.nda
     """A column as datetime64[D] (NaT for blank) and {index: reason} for cells that are not dates."""
     def convert(v: Any) -> tuple[int, str | None]:
         if type(v) is dt.date or type(v) is dt.datetime:
+            if v.year < 1900:  # a date cell holding 0 (or a damaged value) shows a day of 1899
+                return _NAT, (f"{v:%Y-%m-%d} is not a date: it is before 1900-01-01, the first date "
+                              "a spreadsheet holds (the cell holds 0 or less)")
             return v.toordinal() - _UNIX_ORDINAL, None
         if type(v) is str:  # text dates repeat across a folder of trackers
             return _text_date(v, date1904, order)
@@ -62,6 +65,8 @@ def _date_column(col: Sequence[Any], date1904: bool, order: str) -> tuple[np.nda
                 if reason:
                     break
                 days[v] = day
+            elif v.year < 1900:
+                break  # not a date a spreadsheet holds: convert says why
             else:
                 days[v] = v.toordinal() - _UNIX_ORDINAL
         else:
@@ -110,9 +115,14 @@ def _whole_number(v: Any) -> float | None:
     return f if math.isfinite(f) and f.is_integer() else None
 
 
+# Follow-ups sent above this is a typo or a damaged cell (1e308 became -9223372036854775808):
+# a follow-up a week for 190 years.
+FOLLOWUPS_MAX = 10_000
+
+
 def _int_column(col: Sequence[Any], key: str) -> tuple[np.ndarray, dict[int, str]]:
     """Follow-ups sent (whole >= 0, blank 0) or Cadence (whole 1-90, blank NaN)."""
-    lo, hi = (schema.CADENCE_MIN, schema.CADENCE_MAX) if key == "cadence" else (0, math.inf)
+    lo, hi = (schema.CADENCE_MIN, schema.CADENCE_MAX) if key == "cadence" else (0, FOLLOWUPS_MAX)
     blank = np.nan if key == "cadence" else 0.0
 
     def convert(v: Any) -> tuple[float, str | None]:
@@ -133,7 +143,8 @@ def _int_reason(v: Any, key: str, lo: float, hi: float) -> float | str:
         what = f"use a whole number of days from {schema.CADENCE_MIN} to {schema.CADENCE_MAX}, or leave it blank for the default"
         if number is None or not lo <= number <= hi:
             return f"{quote(v)} is not a valid cadence: {what}"
-    elif number is None or number < lo:
-        return f"{quote(v)} is not a number of follow-ups: use a whole number, 0 or more (blank = 0)"
+    elif number is None or not lo <= number <= hi:
+        return (f"{quote(v)} is not a number of follow-ups: use a whole number from 0 to {hi:,} "
+                "(blank = 0)")
     return number
 

@@ -8,6 +8,7 @@ cells), so a clean tracker is not unzipped twice.
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from .table import TrackerData, parse_table
 from .xml import (
     TablePart,
     WorkbookInfo,
+    _cell_index,
     _classic_errors,
     _member_size,
     scan_cells,
@@ -101,6 +103,11 @@ def _read(path: Path, name: str, check=None, sheet: str | None = None,
     """The reading behind read_tracker; `check` (what safety.check_workbook returned) tells
     which sheet parts hold no error cell or formula, so they are not scanned again. `data`:
     the file's bytes, already read and checked (else the file is opened)."""
+    odd = getattr(check, "odd_numbers", None) or {}
+    if data is not None and odd:
+        from ..safety import defused
+
+        data = defused(data, check)  # values python-calamine would panic on, written as 0
     source = path if data is None else io.BytesIO(data)
     with _LazyZip(source) as zf:  # opened once, when the check's findings do not suffice
         parts = getattr(check, "workbook_parts", None)
@@ -115,12 +122,23 @@ def _read(path: Path, name: str, check=None, sheet: str | None = None,
     for (r, c), err in book.errors.items():
         if r < len(grid) and c < len(grid[r]):
             grid[r][c] = CellError(err)
+    for ref, raw in odd.get(info.sheets.get(book.sheet, ""), ()):
+        r, c = _cell_index(ref)  # a negative date serial read as a time of day, NaN as 1899-12-30:
+        if r < len(grid) and c < len(grid[r]):  # the value as written, for the row's own problem
+            grid[r][c] = _as_written(raw)
     data = parse_table(grid, tracker=name, settings=book.settings, date1904=info.date1904, path=path,
                        sheet=book.sheet, error_cells=bool(book.errors), table=book.table,
                        no_value=book.no_value, statuses=book.statuses)
     data.problems = book.problems + data.problems
     data.as_of_setting = book.settings.as_of
     return data
+
+
+def _as_written(raw: str) -> float | str:
+    """An odd number of the sheet (safety's odd_numbers) as the cell holds it: a float, or the
+    text NaN / INF (which no date or count accepts)."""
+    value = float(raw)
+    return value if math.isfinite(value) else raw
 
 
 @dataclass
