@@ -23,6 +23,8 @@ from .table import TrackerData, parse_table
 
 MAX_TEXT_BYTES = 64 << 20  # far more than any tracker (100,000 rows take ~15 MB)
 DELIMITERS = ",;\t|"
+MAX_COLUMNS = 16_384  # Excel's columns (XFD)
+SNIFF_CHARS = 64 << 10  # the start of the file the delimiter is guessed from
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})\b")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 
@@ -35,6 +37,8 @@ def read_text_tracker(path: Path, place: Place | None = None) -> TrackerData:
             raise TrackerError(f"{path} was not found: check the file name and the folder.")
         if path.is_dir():
             raise TrackerError(f"{path} is a folder, not a tracker file.")
+        if not path.is_file():  # a pipe or a device: reading it could wait forever
+            raise TrackerError(f"{name} is not a regular file: give the tracker's .csv, .tsv or .xlsx file.")
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise TrackerError(f"{name} is {size >> 20} MB, far larger than any tracker: check that it "
@@ -42,13 +46,24 @@ def read_text_tracker(path: Path, place: Place | None = None) -> TrackerData:
         raw = path.read_bytes()
     except OSError as exc:
         raise TrackerError(f"{name} could not be read ({exc.strerror or exc}).") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Unicode Text)
+        raw = raw.decode("utf-16", errors="replace").encode("utf-8")
     if b"\x00" in raw[:4096]:
         raise TrackerError(f"{name} is not a text table (it holds binary data): give a .csv or .tsv "
                            "file, or the tracker's .xlsx workbook.")
     text, encoding = decode(raw)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
-    rows: list[list[Any]] = [[c if c.strip() else None for c in r]
-                             for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    try:
+        rows: list[list[Any]] = [[c if c.strip() else None for c in r]
+                                 for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error:  # a cell beyond the csv module's field limit (131,072 characters)
+        raise TrackerError(f"{name} has a cell of more than {csv.field_size_limit():,} characters (or a "
+                           "quote that is never closed), which no tracker holds: check that it is the "
+                           "right file, or open it in a spreadsheet app and save it again.") from None
+    widest = max(map(len, rows), default=0)
+    if widest > MAX_COLUMNS:
+        raise TrackerError(f"{name} has a line of {widest:,} cells, more than the {MAX_COLUMNS:,} columns "
+                           "a spreadsheet holds: check that it is the right file.")
     order = file_date_order(rows)
     raw_settings: dict[str, Any] = {"DateOrder": order} if order else {}
     settings, problems = settings_from_values(raw_settings, name, place=place or Place())
@@ -70,7 +85,7 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter of a text table (comma when nothing else is clear)."""
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[:SNIFF_CHARS].splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
