@@ -978,7 +978,8 @@ def test_a_rust_panic_in_the_reader_is_one_sentence(files, tmp_path):
     the check switched off), the reader reports one sentence: the panic's message and
     backtrace, which Rust writes straight to stderr, are silenced while reading."""
     path, _ = files["negative_date"]
-    code = ("import sys\nimport followup_xl.safety as s\ns.check_workbook = lambda p: None\n"
+    code = ("import sys\nimport followup_xl.safety as s\n"
+            "s.workbook_check = lambda p, data=None: s.WorkbookCheck()\n"
             "from followup_xl.cli import main\nsys.exit(main(sys.argv[1:]))\n")
     proc = subprocess.run([sys.executable, "-c", code, "check", str(path)], capture_output=True, text=True,
                           env={**os.environ, "RUST_BACKTRACE": "1"})
