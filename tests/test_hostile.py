@@ -1061,9 +1061,10 @@ PADDING = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i i
     (b'<row r="20000"><c r="ZZZ20000"><v>1</v></c></row>', "million cells"),  # 3 letters, far down
     (b'<row r="1048576"><c r="B1048576"/></row><row>' + b"<c><v>1</v></c>" * 11 + b"</row>",
      "million cells"),  # cells without r continue from the far row: the walk
-    (b'<row r="9"><c r="D9" s="1"><' + b"p" * 80 + b':v>-1e308</' + b"p" * 80 + b':v></c></row>',
+    # (a cell without a position: one with a position is noted for the reader instead)
+    (b'<row r="9"><c s="1"><' + b"p" * 80 + b':v>-1e308</' + b"p" * 80 + b':v></c></row>',
      "cannot be read as a date"),  # a namespace prefix longer than any look-back
-    (b'<row r="9"><c r="D9" s="1"><v>\n -1e308</v></c></row>', "cannot be read as a date"),
+    (b'<row r="9"><c s="1"><v>\n -1e308</v></c></row>', "cannot be read as a date"),
     (b'<row r="4"><c r="AA4"><v>1</v></c><c r="ABC4"><v>1</v></c></row>', None),  # wide but short
     (b'<row r="300000"><c r="O300000"><v>1</v></c></row>', None),  # long but narrow: 4.5 million
     (b'<row r="9"><c r="D9" t="inlineStr"><is><t>r="ZZZ1048576" v>-1e308</t></is></c></row>', None),
