@@ -177,5 +177,6 @@ def write_demo(folder: str | os.PathLike[str] | None = None, *, today: dt.date |
     for res, prefix, formats in ((result.seeker_result, "", SEEKER_FORMATS),
                                  (result.coach_result, COACH_PREFIX, COACH_FORMATS)):
         for fmt in formats:
-            result.lists.append(export.write(res, root / (prefix + export.default_name(res, fmt)), fmt))
+            group = "tracker" if prefix else None  # the coach's lists: a section per client
+            result.lists.append(export.write(res, root / (prefix + export.default_name(res, fmt)), fmt, group))
     return result

@@ -67,6 +67,8 @@ def test_demo_runs_the_weekly_job_on_both(first_run):
     assert names == ["coach-followups-2026-W49.html", "coach-followups-2026-W49.xlsx",
                      "followups-2026-W49.html", "followups-2026-W49.ics", "followups-2026-W49.xlsx"]
     assert all(p.stat().st_size > 0 for p in d.lists)
+    coach = (d.folder / "coach-followups-2026-W49.html").read_text("utf-8")
+    assert all(c.your_name in coach for c in demo.CLIENTS)  # a section per client, by YourName
 
 
 def test_run_again_keeps_what_the_user_changed_and_refreshes_the_lists(tmp_path, capsys):
