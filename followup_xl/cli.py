@@ -107,13 +107,37 @@ def next_cmd(date: str, cadence: int, max_days: int, country: Optional[str], sub
 
 # ---------------------------------------------------------------------------- holidays
 
-@app.command("holidays", short_help="Print a year's public holidays: date, tab, name.", epilog="\b\nExample:\n  followup-xl holidays --country US --subdivision CA --year 2026")
-@click.option("--country", required=True, metavar="CC", help="ISO country code, e.g. US, GB, DE.")
+@app.command("holidays", short_help="Print a year's public holidays, or refill a tracker's Holidays sheet.", epilog="\b\nExamples:\n  followup-xl holidays --country US --subdivision CA --year 2026\n"
+                  "  followup-xl holidays --update tracker.xlsx")
+@click.option("--country", metavar="CC", help="ISO country code, e.g. US, GB, DE.")
 @click.option("--subdivision", metavar="SD", help="State or region code, e.g. CA.")
-@click.option("--year", required=True, type=int, metavar="YYYY", help="The year, e.g. 2026.")
-def holidays_cmd(country: str, subdivision: Optional[str], year: int) -> None:
-    """Print a year's public holidays, one a line: the date, a tab, its name."""
+@click.option("--year", type=int, metavar="YYYY", help="The year, e.g. 2026 (default: this year).")
+@click.option("--update", "tracker", metavar="TRACKER",
+              help="Refill a template's Holidays sheet for its Settings place (the year before this "
+                   "one through ten years after), keeping your own closures.")
+def holidays_cmd(country: Optional[str], subdivision: Optional[str], year: Optional[int],
+                 tracker: Optional[str]) -> None:
+    """Print a year's public holidays, one a line: the date, a tab, its name; or, with
+    --update, refill a tracker's Holidays sheet."""
     from .calendar import holidays_in_year, known_range, normalize_country
+
+    # ---- holidays --update (template.update_holidays: a safe in-place edit)
+    if tracker is not None:
+        if country or subdivision or year is not None:
+            raise UsageError("--update takes the place from the tracker's Settings: leave out --country, "
+                             "--subdivision and --year.")
+        from .template import update_holidays
+
+        done = update_holidays(tracker)
+        echo(f"Updated {tracker}: {done.public} public holidays of {done.place} for {done.years[0]}-"
+             f"{done.years[1]}, {done.kept} of your own rows kept (the previous file is kept as a .bak.xlsx).")
+        return
+    if not country:
+        raise UsageError("Give --country CC (and --year YYYY), or --update TRACKER.")
+    if year is None:
+        import datetime as _dt
+
+        year = _dt.date.today().year
 
     first, last = known_range(country)  # where the calendar ends (most countries: 2100)
     if not first.year <= year <= last.year:
@@ -357,6 +381,7 @@ def check_cmd(paths: tuple[str, ...], as_of: Optional[str], sheet: Optional[str]
     read: list = []
     result = run_weekly(paths, week=None, as_of=as_of, on_read=read.append,
                         **reading_of(sheet, country, subdivision))
+    add_template_warnings(result, find_inputs(paths), as_of)
     for data in read:
         for line in describe(data):
             echo(line)
@@ -389,6 +414,21 @@ def import_cmd(sources: tuple[str, ...], out: str, sheet: Optional[str] = None, 
          + (f"; columns kept beside the template's: {', '.join(report.extra_columns)}" if report.extra_columns else "")
          + (f"; statuses added to the Statuses sheet: {', '.join(report.statuses_added)}"
             if report.statuses_added else "") + ".")
+
+
+def add_template_warnings(result, found, as_of: Optional[str]) -> None:
+    """check's warnings for rows where a template workbook's formulas and the command line
+    differ (followup_xl.sheet_parity), after the reader's own problems of that tracker."""
+    from .sheet_parity import parity_problems
+
+    if not found:
+        return
+    as_of_day = parse_week_option(as_of, "--as-of") if as_of is not None else result.as_of
+    for path in found[0]:
+        extra = parity_problems(path, as_of_day)
+        if extra:
+            last = max((i for i, p in enumerate(result.problems) if p.tracker == extra[0].tracker), default=-1)
+            result.problems[last + 1:last + 1] = extra
 
 
 def problem_lines(result) -> list[str]:

@@ -182,15 +182,24 @@ def edit_workbook(path: str | os.PathLike[str], edit: Callable[[Any], T], *, bac
     """
     from openpyxl import load_workbook
 
+    import warnings
+
+    from .sharedformulas import print_areas, restore_print_areas, share_formulas
+
     p = Path(path)
     check_editable(p)
     keep_vba = p.suffix.lower() == ".xlsm"
+    areas = print_areas(p)  # a print area given as a formula, which openpyxl drops
     try:
-        wb = load_workbook(p, keep_vba=keep_vba, keep_links=True, data_only=False, rich_text=True)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Print area cannot be set")
+            wb = load_workbook(p, keep_vba=keep_vba, keep_links=True, data_only=False, rich_text=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl on a workbook the checks let through
         raise TrackerError(f"{p} could not be opened for writing ({type(exc).__name__}: {exc}); "
                            "it was left unchanged.") from None
     result = edit(wb)
+    restore_print_areas(wb, areas)
+    share_formulas(wb)  # a column of one formula stays stored once (the template's 5,000 rows)
     wb.calculation.fullCalcOnLoad = True  # openpyxl stores no formula results: recompute on open
     save_in_place(p, wb.save, backup=backup)
     return result

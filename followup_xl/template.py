@@ -25,6 +25,7 @@ import gc
 import io
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,40 +38,52 @@ from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 
 from . import schema
-from .calendar import WorkCalendar, get_calendar
+from .calendar import WorkCalendar, default_place, get_calendar
 from .dates import PLAUSIBLE, date_to_serial
 from .errors import FollowupError, UsageError, quote
 from .output import check_target, why, write_atomic
+from .sharedformulas import SharedIndex
 
 ENGINES = ("native", "xlwings")
-ROWS = 1000  # data rows with formulas ready
+ROWS = 5000  # data rows computed, formatted and validated
 TITLE_ROW, GUIDE_ROW, HEADER_ROW = 1, 2, 3
 FIRST_ROW = HEADER_ROW + 1
 LAST_ROW = FIRST_ROW + ROWS - 1
-HOLIDAY_YEARS_BEFORE, HOLIDAY_YEARS_AFTER = 1, 2  # last year .. two years ahead
-HOLIDAY_BLANK_ROWS = 200  # room for the user's own closures inside the Holidays name
+HOLIDAY_YEARS_BEFORE, HOLIDAY_YEARS_AFTER = 1, 10  # the year before through ten years after
+HOLIDAY_LAST_ROW = 5000  # the Holidays name covers Date from row 2 to here
 SETTINGS_FIRST_ROW = 4  # first setting's row on the Settings sheet
 SETTINGS_HELP_WIDTH, HOW_TO_WIDTH = 90, 100  # the explanation columns (characters)
 XLWINGS_CONF_SHEET = "xlwings.conf"
+CALC_SHEET = "Calculation"  # hidden: the formulas' working cells, one row per Tracker row
 UDF_MODULE = "followup_xl.udfs"
 SAMPLE_SETTINGS = {"MaxFollowups": 5}  # so that the sample shows "Limit reached"
 BASE_YEAR_PROPERTY = "followup_xl.holiday_base_year"
 ENGINE_PROPERTY = "followup_xl.engine"
+# Defined names on the Holidays sheet saying for which place and years it was filled.
+HOLIDAY_INFO_NAMES = ("HolidaysCountry", "HolidaysSubdivision", "HolidaysFirstYear", "HolidaysLastYear")
 
 DATE_FORMAT = "d mmm yyyy"
 NEXT_FORMAT = "ddd d mmm yyyy"
 DAYS_FORMAT = '0;-0;""'  # 0 shows as an empty cell: only overdue rows show a number
 TITLE = "Job application follow-ups"
 GUIDANCE = ("One row per application. Fill in the white columns; the grey ones compute the next "
-            "contact (a working day 7-10 days after the last one). Settings and Holidays: see "
-            "the other sheets.")
-CHECK_ROW = schema.CHECK_ROW  # native state when a date or cadence cell is not usable
-BASE_KEYS = ("last_contact", "interview_date", "applied_date")  # rule step 2's dates
-# Characters a Status cell's formula ignores (the command line ignores every space and
-# punctuation character; these are the ones people type, and the MATCH wildcards).
-STATUS_IGNORED = (" ", "\u00a0", "-", "_", ".", "/", "'", ",", "*", "?", "~")
+            "contact (a working day 7-10 days after the last one). Settings, Holidays and Statuses: "
+            "see the other sheets.")
+CHECK_ROW = schema.CHECK_ROW  # a cell the formulas cannot read (a date typed as text, ...)
+CHECK_HOLIDAYS = schema.CHECK_HOLIDAYS  # a date past the Holidays sheet's years, or another place
+BASE_KEYS = ("applied_date", "interview_date", "last_contact")  # rule step 2's dates
+NBSP = "\u00a0"
+# What a Status cell's formula removes before comparing (case is ignored by MATCH). The
+# command line ignores every space and punctuation character; formulas can only list them:
+# these are the ones people type, the MATCH wildcards * ? ~ among them. `check` warns about
+# a status holding another one (schema-level: template.status_residue).
+STATUS_IGNORED = (" ", NBSP, "-", "_", ".", ",", "/", "\\", "'", '"', "(", ")", "&", ":", ";", "!",
+                  "?", "*", "~", "+", "#", "\u2013", "\u2014", "\u2019", "|")
+STATE_NAMES = schema.STATES + schema.TEMPLATE_STATES
+SCHEDULED_STATES = (schema.OVERDUE, schema.DUE_TODAY, schema.DUE_THIS_WEEK, schema.UPCOMING)
 
 # Colours (ARGB without alpha)
 NAVY, TEAL, GREY_FILL, LIGHT = "1F3864", "2E5E6E", "EDEDED", "F7F9FC"
@@ -89,147 +102,164 @@ def letter(key: str) -> str:
     return get_column_letter([c.key for c in schema.COLUMNS].index(key) + 1)
 
 
-def _input_ranges(row: int) -> str:
-    """The input cells of a row as COUNTA arguments, e.g. $A4:$K4,$O4."""
-    parts: list[str] = []
-    run: list[int] = []
-    for i, col in enumerate(schema.COLUMNS, start=1):
-        if not col.computed:
-            run.append(i)
-        if (col.computed or i == len(schema.COLUMNS)) and run:
-            a, b = get_column_letter(run[0]), get_column_letter(run[-1])
-            parts.append(f"${a}{row}" if a == b else f"${a}{row}:${b}{row}")
-            run = []
-    return ",".join(parts)
-
-
 def _str_list(values: tuple[str, ...]) -> str:
     return "{" + ",".join(f'"{v}"' for v in values) + "}"
 
 
+def _lit(text: str) -> str:
+    """A formula string literal."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def status_key_formula(ref: str) -> str:
+    """The matching key of a cell, as far as formulas go: CLEAN (control characters), then
+    each STATUS_IGNORED character removed (MATCH then ignores case)."""
+    key = f"CLEAN({ref}&\"\")"
+    for ch in STATUS_IGNORED:
+        key = f'SUBSTITUTE({key},{_lit(ch)},"")'
+    return key
+
+
+def status_residue(text: Any) -> str:
+    """The characters of a status that the command line ignores and the template's formulas
+    do not (so the two may read it differently): '' when none."""
+    if text is None:
+        return ""
+    ignored = set(STATUS_IGNORED)
+    out = []
+    for ch in str(text):
+        if ch not in ignored and not (ch.isalnum() or ch == "_") and ord(ch) >= 32 and ch not in out:
+            out.append(ch)
+    return "".join(out)
+
+
+def _blank_text(ref: str) -> str:
+    """A cell that is empty or only spaces (non-breaking ones too)."""
+    return f'TRIM(SUBSTITUTE({ref}&"",{_lit(NBSP)}," "))=""'
+
+
+def _trimmed(ref: str) -> str:
+    return f'TRIM(SUBSTITUTE({ref},{_lit(NBSP)}," "))'
+
+
+# Calculation sheet columns, one row per Tracker row (same row number).
+CALC_COLUMNS = (
+    ("key", "Status key"), ("meaning", "Meaning (1 not applied, 2 active, 3 on hold, 4 closed)"),
+    ("cadence_cell", "Cadence cell"), ("sent", "Follow-ups sent"), ("problem", "A cell the formulas cannot read"),
+    ("base", "Base date"), ("cadence", "Cadence"), ("schedule", "Base to schedule"), ("next", "Next contact"),
+    ("check_holidays", "Outside the Holidays sheet"),
+)
+CALC = {key: get_column_letter(i) for i, (key, _) in enumerate(CALC_COLUMNS, start=1)}
+# The Statuses sheet's keys and meanings, on the Calculation sheet (same row numbers).
+STATUS_KEY_COL, STATUS_CODE_COL = "L", "M"
+# Cells of the Calculation sheet every row uses.
+CALC_GLOBAL_COL = "O"
+GLOBALS = ("place_changed", "first_day", "last_day", "as_of", "weekend")
+GLOBAL_ROW = {name: i for i, name in enumerate(GLOBALS, start=2)}
+MEANING_CODE = {m: i for i, m in enumerate(schema.MEANINGS, start=1)}
+
+
+def _calc_ref(key: str, row: int) -> str:
+    return f"{quote_sheetname(CALC_SHEET)}!${CALC[key]}{row}"
+
+
+def calc_global(name: str, sheet: bool = True) -> str:
+    ref = f"${CALC_GLOBAL_COL}${GLOBAL_ROW[name]}"
+    return f"{quote_sheetname(CALC_SHEET)}!{ref}" if sheet else ref
+
+
 class RowFormulas:
-    """The formula pieces of one Tracker row (A1 references, names from Settings)."""
+    """The formulas of one Tracker row and of its Calculation row (A1 references, Settings
+    by name). Rule steps: Calculation reads the cells (status meaning, dates, cadence,
+    follow-ups, what cannot be read) and schedules; the Tracker's three columns show the
+    state, the date and the days overdue."""
 
-    def __init__(self, row: int, weekend_default: str):
+    def __init__(self, row: int):
         self.r = row
-        self.c = {c.key: f"${letter(c.key)}{row}" for c in schema.COLUMNS}
-        self.weekend_default = weekend_default
+        self.t = {c.key: f"{quote_sheetname(schema.TRACKER_SHEET)}!${letter(c.key)}{row}"
+                  for c in schema.COLUMNS}
+        self.c = {key: f"${CALC[key]}{row}" for key in CALC}
 
-    @property
-    def blank(self) -> str:
-        return f"COUNTA({_input_ranges(self.r)})=0"
+    # ----------------------------------------------------------- Calculation sheet
+    def calc(self, engine: str) -> dict[str, str]:
+        t, c = self.t, self.c
+        lo, hi = (date_to_serial(d) for d in PLAUSIBLE)
+        statuses = f"${STATUS_KEY_COL}${STATUS_FIRST_ROW}:${STATUS_KEY_COL}${STATUS_LAST_ROW}"
+        codes = f"${STATUS_CODE_COL}${STATUS_FIRST_ROW}:${STATUS_CODE_COL}${STATUS_LAST_ROW}"
+        active = MEANING_CODE[schema.ACTIVE]
 
-    @property
-    def status_key(self) -> str:
-        """The Status cell without spaces, non-breaking spaces and common punctuation (so
-        MATCH sees no wildcard), compared case-insensitively as the command line does."""
-        key = self.c["status"]
-        for ch in STATUS_IGNORED:
-            key = f'SUBSTITUTE({key},"{ch}","")'
-        return key
+        def number(ref: str) -> str:  # a number, text holding one, "" when blank, else #VALUE!
+            return (f'IF(ISNUMBER({ref}),{ref},IF(ISTEXT({ref}),IF({_trimmed(ref)}="","",'
+                    f'VALUE({_trimmed(ref)})),""))')
 
-    def meaning_is(self, meaning: str) -> str:
-        keys = tuple(schema.normalize_header(s) for s in schema.STATUS_MEANINGS[meaning])
-        return f"ISNUMBER(MATCH({self.status_key},{_str_list(keys)},0))"
+        def bad_date(ref: str) -> str:  # text (not spaces) or a number that is no plausible date
+            return (f"IF(ISNUMBER({ref}),OR({ref}<{lo},{ref}>={hi + 1}),"
+                    f'IF(ISTEXT({ref}),{_trimmed(ref)}<>"",FALSE))')
 
-    @property
-    def closed(self) -> str:
-        return self.meaning_is(schema.CLOSED_MEANING)
-
-    @property
-    def not_applied(self) -> str:
-        return self.meaning_is(schema.NOT_APPLIED_MEANING)
-
-    @property
-    def no_base(self) -> str:
-        c = self.c
-        return f'AND({c["last_contact"]}="",{c["interview_date"]}="",{c["applied_date"]}="")'
-
-    @property
-    def limit(self) -> str:
-        return f'AND(MaxFollowups<>"",N({self.c["followups_sent"]})>=MaxFollowups)'
-
-    @property
-    def base(self) -> str:
-        """The latest of the three dates (rule step 2); #N/A when one is text."""
-        dates = [self.c[k] for k in BASE_KEYS]
-        text = ",".join(f"ISTEXT({d})" for d in dates)
-        return f"IF(OR({text}),NA(),MAX({','.join(dates)}))"
-
-    @property
-    def cadence(self) -> str:
-        cad = self.c["cadence"]
-        return (f'IF({self.meaning_is(schema.ON_HOLD)},OnHoldCadence,'
-                f'IF({cad}="",DefaultCadence,{cad}))')
-
-    @property
-    def as_of(self) -> str:
-        return 'IF(AsOf="",TODAY(),AsOf)'
-
-    @property
-    def weekend(self) -> str:
-        return f'IF(Weekend="","{self.weekend_default}",Weekend)'
-
-    def workday(self, start: str, days: int) -> str:
-        """WORKDAY.INTL as Excel stores it, with LibreOffice 7.4's spelling as the fallback."""
-        args = f"{start},{days},{self.weekend},{schema.HOLIDAYS_NAME}"
-        return f"IFERROR(_xlfn.WORKDAY.INTL({args}),WORKDAY.INTL({args}))"
-
-    # ----------------------------------------------------------------- native
-    def native_next(self) -> str:
-        """Rules 1-5: blank when closed / no date / limit; else step 5 with f and b."""
-        base, cad = self.base, self.cadence
-        f = self.workday(f"{base}+{cad}-1", 1)  # first working day on or after t
-        b = self.workday(f"{base}+{cad}+1", -1)  # last working day on or before t
-        step5 = f"IF(OR({f}-{base}<=MAX(MaxDays,{cad}),{b}<={base}),{f},{b})"
-        return (f'=IF({self.blank},"",IF(OR({self.closed},{self.not_applied},{self.no_base},{self.limit}),"",'
-                f"{step5}))")
-
-    def date_states(self, nxt: str) -> str:
-        a = self.as_of
-        return (f'IF({nxt}<{a},"{schema.OVERDUE}",IF({nxt}={a},"{schema.DUE_TODAY}",'
-                f'IF({nxt}<={a}+7-WEEKDAY({a},2),"{schema.DUE_THIS_WEEK}","{schema.UPCOMING}")))')
-
-    def native_state(self) -> str:
-        nxt = self.c["next_contact"]
-        states = (f'IF({self.closed},"{schema.CLOSED}",IF({self.not_applied},"{schema.NOT_APPLIED}",'
-                  f'IF({self.no_base},"{schema.NEEDS_DATE}",'
-                  f'IF({self.limit},"{schema.LIMIT_REACHED}",{self.date_states(nxt)}))))')
-        return f'=IF({self.blank},"",IFERROR({states},"{CHECK_ROW}"))'
-
-    def native_days(self) -> str:
-        nxt, state = self.c["next_contact"], self.c["followup_state"]
-        return f'=IF({self.blank},"",IF({state}="{schema.OVERDUE}",{self.as_of}-{nxt},0))'
-
-    # ----------------------------------------------------------------- xlwings
-    def xlwings_next(self) -> str:
-        call = (f"FOLLOWUP_NEXT({self.base},{self.cadence},MaxDays,Country,Subdivision,"
-                f"{schema.HOLIDAYS_NAME},Weekend)")
-        return (f'=IF({self.blank},"",IF(OR({self.closed},{self.not_applied},{self.no_base},{self.limit}),"",'
-                f"{call}))")
-
-    def xlwings_state(self) -> str:
-        """FOLLOWUP_STATE decides. A row with no date answers Needs date (or Closed) here,
-        since the function answers blank for an empty row; a limit row's Next contact is
-        blank, so the function is given its base date instead, and answers Limit reached."""
-        c = self.c
-        nxt = f'IF({c["next_contact"]}="",{self.base},{c["next_contact"]})'
-        call = f"FOLLOWUP_STATE({nxt},{c['status']},AsOf,{c['followups_sent']},MaxFollowups)"
-        return (f'=IF({self.blank},"",IF(AND({self.no_base},NOT(OR({self.closed},{self.not_applied}))),'
-                f'"{schema.NEEDS_DATE}",{call}))')
-
-    def xlwings_days(self) -> str:
-        c = self.c
-        call = f"FOLLOWUP_DAYS_OVERDUE({c['next_contact']},{c['status']},AsOf)"
-        return f'=IF({self.blank},"",IF({c["next_contact"]}="",0,{call}))'
-
-    def computed(self, engine: str) -> dict[str, str]:
-        """Computed column key -> formula for the engine."""
+        dates = [t[k] for k in BASE_KEYS]
+        cad, sent = c["cadence_cell"], c["sent"]
+        problem = ",".join([*(bad_date(d) for d in dates),
+                            f'IF({cad}="",FALSE,OR({cad}<>INT({cad}),{cad}<{schema.CADENCE_MIN},'
+                            f"{cad}>{schema.CADENCE_MAX}))",
+                            f"OR({sent}<>INT({sent}),{sent}<0)"])
+        on_hold, closed, not_applied = (MEANING_CODE[m] for m in
+                                        (schema.ON_HOLD, schema.CLOSED_MEANING, schema.NOT_APPLIED_MEANING))
+        unscheduled = (f"OR({_blank_text(t['company'])},{c['problem']},{c['meaning']}={closed},"
+                       f"{c['meaning']}={not_applied},{c['base']}=0,"
+                       f'AND(MaxFollowups<>"",{sent}>=MaxFollowups))')
+        out = {
+            "key": "=" + status_key_formula(t["status"]),
+            "meaning": f'=IF({c["key"]}="",{active},IFERROR(INDEX({codes},MATCH({c["key"]},{statuses},0)),{active}))',
+            "cadence_cell": "=" + number(t["cadence"]),
+            "sent": f'=IFERROR(N({number(t["followups_sent"])}),-1)',
+            "problem": f"=IFERROR(OR({problem}),TRUE)",
+            "base": "=MAX(" + ",".join(f"IF(ISNUMBER({d}),INT({d}),0)" for d in dates) + ")",
+            "cadence": (f'=IF({c["meaning"]}={on_hold},OnHoldCadence,IF({cad}="",DefaultCadence,{cad}))'),
+            "schedule": f'=IFERROR(IF({unscheduled},"",{c["base"]}),"")',
+        }
         if engine == "native":
-            return {"next_contact": self.native_next(), "followup_state": self.native_state(),
-                    "days_overdue": self.native_days()}
-        return {"next_contact": self.xlwings_next(), "followup_state": self.xlwings_state(),
-                "days_overdue": self.xlwings_days()}
+            b, k = c["schedule"], c["cadence"]
+            wk = calc_global("weekend", sheet=False)
+            f = f"WORKDAY.INTL({b}+{k}-1,1,{wk},{schema.HOLIDAYS_NAME})"  # first working day on or after t
+            back = f"WORKDAY.INTL({b}+{k}+1,-1,{wk},{schema.HOLIDAYS_NAME})"  # last working day on or before t
+            out["next"] = f'=IF({b}="","",IF(OR({f}-{b}<=MAX(MaxDays,{k}),{back}<={b}),{f},{back}))'
+            nxt = c["next"]
+            out["check_holidays"] = (f"=IF(ISNUMBER({nxt}),OR({calc_global('place_changed', False)},"
+                                     f"{nxt}<{calc_global('first_day', False)},"
+                                     f"{nxt}>{calc_global('last_day', False)}),FALSE)")
+        else:  # one FOLLOWUP_NEXT call for every row (see _calc_sheet), its calendar knows every year
+            out["check_holidays"] = "=FALSE"
+        return out
+
+    # ----------------------------------------------------------- Tracker sheet
+    def state(self) -> str:
+        c = {k: _calc_ref(k, self.r) for k in CALC}
+        a = calc_global("as_of")
+        states = (f'IF({c["problem"]},"{CHECK_ROW}",'
+                  f'IF({c["meaning"]}={MEANING_CODE[schema.CLOSED_MEANING]},"{schema.CLOSED}",'
+                  f'IF({c["meaning"]}={MEANING_CODE[schema.NOT_APPLIED_MEANING]},"{schema.NOT_APPLIED}",'
+                  f'IF({c["base"]}=0,"{schema.NEEDS_DATE}",'
+                  f'IF(AND(MaxFollowups<>"",{c["sent"]}>=MaxFollowups),"{schema.LIMIT_REACHED}",'
+                  f'IF({c["check_holidays"]},"{CHECK_HOLIDAYS}",'
+                  f'IF({c["next"]}<{a},"{schema.OVERDUE}",IF({c["next"]}={a},"{schema.DUE_TODAY}",'
+                  f'IF({c["next"]}<={a}+7-WEEKDAY({a},2),"{schema.DUE_THIS_WEEK}","{schema.UPCOMING}")))))))))')
+        company = f"${letter('company')}{self.r}"
+        return f'=IF({_blank_text(company)},"",IFERROR({states},"{CHECK_ROW}"))'
+
+    def next_contact(self) -> str:
+        state = f"${letter('followup_state')}{self.r}"
+        return f'=IF(ISNUMBER(MATCH({state},{_str_list(SCHEDULED_STATES)},0)),{_calc_ref("next", self.r)},"")'
+
+    def days_overdue(self) -> str:
+        state = f"${letter('followup_state')}{self.r}"
+        return (f'=IF({state}="","",IF({state}="{schema.OVERDUE}",'
+                f'{calc_global("as_of")}-{_calc_ref("next", self.r)},0))')
+
+    def computed(self) -> dict[str, str]:
+        """Computed column key -> formula (the same for both engines: only the Calculation
+        sheet's Next contact differs)."""
+        return {"next_contact": self.next_contact(), "followup_state": self.state(),
+                "days_overdue": self.days_overdue()}
 
 
 # --------------------------------------------------------------------------- sample rows
@@ -362,7 +392,7 @@ def _date_rule(ws, sqref: str, what: str) -> None:
 
 # --------------------------------------------------------------------------- sheets
 
-def _tracker_sheet(wb: Workbook, engine: str, weekend_default: str, rows: list[dict[str, Any]]) -> None:
+def _tracker_sheet(wb: Workbook, rows: list[dict[str, Any]]) -> None:
     ws = wb.active
     ws.title = schema.TRACKER_SHEET
     ncols = len(schema.COLUMNS)
@@ -378,7 +408,7 @@ def _tracker_sheet(wb: Workbook, engine: str, weekend_default: str, rows: list[d
     label = ws.cell(TITLE_ROW, asof_col - 1, "States as of")
     label.alignment = Alignment(horizontal="right", vertical="center")
     label.font = NOTE_FONT
-    shown = ws.cell(TITLE_ROW, asof_col, '=IF(AsOf="",TODAY(),AsOf)')
+    shown = ws.cell(TITLE_ROW, asof_col, "=" + calc_global("as_of"))
     shown.number_format = NEXT_FORMAT
     shown.font = Font(bold=True, color=NAVY)
     shown.alignment = Alignment(horizontal="left", vertical="center")
@@ -387,30 +417,43 @@ def _tracker_sheet(wb: Workbook, engine: str, weekend_default: str, rows: list[d
         _header(ws.cell(HEADER_ROW, j), col.header, COMPUTED_HEADER_FILL if col.computed else HEADER_FILL)
         ws.cell(HEADER_ROW, j).comment = _comment(col.help)
         ws.column_dimensions[get_column_letter(j)].width = col.width
-
-    for i, r in enumerate(range(FIRST_ROW, LAST_ROW + 1)):
-        values = rows[i] if i < len(rows) else {}
-        formulas = RowFormulas(r, weekend_default).computed(engine)
+        fmt = (NEXT_FORMAT if col.computed else DATE_FORMAT) if col.kind == "date" else \
+            DAYS_FORMAT if col.key == "days_overdue" else "0" if col.kind == "int" else None
+        if fmt:  # a column style: every row formatted, without a style record per cell
+            ws.column_dimensions[get_column_letter(j)].number_format = fmt
+    for i, values in enumerate(rows):
         for j, col in enumerate(schema.COLUMNS, start=1):
-            cell = ws.cell(r, j)
-            if col.computed:
-                cell.value = formulas[col.key]
-                cell.fill = COMPUTED_FILL
-            elif values.get(col.key) is not None:
+            if not col.computed and values.get(col.key) is not None:
+                cell = ws.cell(FIRST_ROW + i, j)
                 _text(cell, values[col.key])
-            if col.kind == "date":
-                cell.number_format = NEXT_FORMAT if col.computed else DATE_FORMAT
-            elif col.key == "days_overdue":
-                cell.number_format = DAYS_FORMAT
-            elif col.kind == "int":
-                cell.number_format = "0"
-
+                if col.kind == "date":
+                    cell.number_format = DATE_FORMAT
+    shared = SharedIndex()
+    for key, text in RowFormulas(FIRST_ROW).computed().items():
+        shared.fill(ws, letter(key), FIRST_ROW, LAST_ROW, text)
+        fmt = {"next_contact": NEXT_FORMAT, "days_overdue": DAYS_FORMAT}.get(key)
+        if fmt:
+            for r in range(FIRST_ROW, LAST_ROW + 1):
+                ws[f"{letter(key)}{r}"].number_format = fmt
     ws.freeze_panes = f"B{FIRST_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{LAST_ROW}"
     _tracker_validation(ws)
     _tracker_formatting(ws, last_col)
+    _tracker_printing(wb, ws, last_col)
+
+
+def _tracker_printing(wb: Workbook, ws, last_col: str) -> None:
+    """Landscape, one page wide, the header row on every page, and a print area that ends at
+    the last row with a Company (so the unused formula rows print no empty pages)."""
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     _print_fit_width(ws, landscape=True)
+    ws.print_options.gridLines = False
+    company = f"{quote_sheetname(schema.TRACKER_SHEET)}!$A${FIRST_ROW}:$A${LAST_ROW}"
+    last = (f"MAX({HEADER_ROW},IFERROR(MATCH(REPT(\"z\",255),{company}),0)+{HEADER_ROW},"
+            f"IFERROR(MATCH(9.99E+307,{company}),0)+{HEADER_ROW})")
+    area = (f"{quote_sheetname(schema.TRACKER_SHEET)}!$A$1:INDEX("
+            f"{quote_sheetname(schema.TRACKER_SHEET)}!${last_col}:${last_col},{last})")
+    wb.defined_names["_xlnm.Print_Area"] = DefinedName("_xlnm.Print_Area", localSheetId=0, attr_text=area)
 
 
 def _print_fit_width(ws, landscape: bool = False) -> None:
@@ -465,8 +508,13 @@ def _tracker_formatting(ws, last_col: str) -> None:
                                   fill=PatternFill(bgColor=fill, fill_type="solid") if fill else None)
         ws.conditional_formatting.add(rows, Rule(type="expression", dxf=style, stopIfTrue=True,
                                                  formula=[f'{state}="{name}"']))
+    grey = DifferentialStyle(fill=PatternFill(bgColor=GREY_FILL, fill_type="solid"))
+    computed = f"{letter('next_contact')}{FIRST_ROW}:{letter('days_overdue')}{LAST_ROW}"
+    ws.conditional_formatting.add(computed, Rule(type="expression", dxf=grey,
+                                                 formula=[f'{state}<>""']))
     single = _span("followup_state")
-    for name, color in ((schema.NEEDS_DATE, "7F6000"), (schema.LIMIT_REACHED, "7030A0"), (CHECK_ROW, "C00000")):
+    for name, color in ((schema.NEEDS_DATE, "7F6000"), (schema.LIMIT_REACHED, "7030A0"), (CHECK_ROW, "C00000"),
+                        (CHECK_HOLIDAYS, "C00000"), (schema.NOT_APPLIED, "2F5597")):
         style = DifferentialStyle(font=Font(color=color, italic=True))
         ws.conditional_formatting.add(single, Rule(type="expression", dxf=style, stopIfTrue=True,
                                                    formula=[f'{state}="{name}"']))
@@ -498,8 +546,9 @@ def _settings_sheet(wb: Workbook, values: dict[str, Any], years: tuple[int, int]
     r = SETTINGS_FIRST_ROW + len(schema.SETTINGS) + 1
     ws.cell(r, 1, "Holidays").font = Font(bold=True)
     note = (f"The Holidays sheet lists the public holidays of {place} for {years[0]}-{years[1]} "
-            "(from the holidays package) and has room for your own closures. If you change Country, "
-            "replace that list (followup-xl holidays prints it), or make a new template.")
+            "(from the holidays package) and has room for your own closures. If you change Country or "
+            f"Subdivision, rows show {CHECK_HOLIDAYS} until you run  followup-xl holidays --update "
+            "THIS_FILE.xlsx  (it refills the list for the new place and keeps your closures).")
     ws.cell(r, 3, note).alignment = WRAP_TOP
     ws.cell(r, 1).alignment = WRAP_TOP
     _fit_height(ws, r, note, SETTINGS_HELP_WIDTH)
@@ -536,43 +585,59 @@ def _setting_rule(ws, name: str, ref: str, cell) -> None:
         cell.number_format = "@"
 
 
-def _holidays_sheet(wb: Workbook, cal: WorkCalendar, years: tuple[int, int], place: str) -> None:
+def _holidays_sheet(wb: Workbook, cal: WorkCalendar, years: tuple[int, int]) -> None:
     ws = wb.create_sheet(schema.HOLIDAYS_SHEET)
     ws.sheet_properties.tabColor = "548235"
     _header(ws.cell(1, 1), "Date")
     _header(ws.cell(1, 2), "Name")
     public = cal.public_holidays(*years)
-    last = 1 + len(public) + HOLIDAY_BLANK_ROWS
     for r, (day, name) in enumerate(public.items(), start=2):
         ws.cell(r, 1, day)
         ws.cell(r, 2, name)
-    closures = PatternFill("solid", fgColor="F2F8EE")
-    for r in range(2, last + 1):
+    ws.column_dimensions["A"].number_format = "ddd d mmm yyyy"
+    for r in range(2, 2 + len(public)):
         ws.cell(r, 1).number_format = "ddd d mmm yyyy"
-        if r > 1 + len(public):
-            ws.cell(r, 1).fill = closures
-            ws.cell(r, 2).fill = closures
-    _date_rule(ws, f"A2:A{last}", "Holiday date")
+    _date_rule(ws, f"A2:A{HOLIDAY_LAST_ROW}", "Holiday date")
     _print_fit_width(ws)
     ws.column_dimensions["A"].width = 17
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 3
-    ws.column_dimensions["D"].width = 70
+    ws.column_dimensions["D"].width = 22
+    ws.column_dimensions["E"].width = 12
+    ws.column_dimensions["F"].width = 60
+    write_holiday_info(ws, cal.country, cal.subdivision, years)
     notes = [
         ("About this sheet", True),
-        (f"Public holidays of {place}, {years[0]}-{years[1]}, from the holidays package.", False),
-        ("The next-contact date never falls on these days or on the weekend (Settings: Weekend).", False),
-        (f"Add your own closures in the green rows below the list (rows {2 + len(public)}-{last}):", False),
-        ("a company shutdown, the interviewer's vacation, a day you cannot call.", False),
-        ("Type a date in column A and a name in column B; the order does not matter.", False),
-        (f"The formulas read A2:A{last} (the workbook name Holidays): stay inside it.", False),
+        ("The next-contact date never falls on a date of column A, nor on the weekend (Settings: Weekend).", False),
+        (f"Add your own closures anywhere in column A (rows 2-{HOLIDAY_LAST_ROW}): a company shutdown,", False),
+        ("the interviewer's vacation, a day you cannot call. The order does not matter.", False),
+        ("A Next contact after the last year above, or with Settings naming another Country or", False),
+        (f"Subdivision, shows {CHECK_HOLIDAYS}: run  followup-xl holidays --update THIS_FILE.xlsx", False),
+        ("to refill the public holidays for the Settings place (your own closures are kept).", False),
     ]
     for i, (text, bold) in enumerate(notes, start=1):
-        cell = ws.cell(i, 4, text)
+        cell = ws.cell(i, 6, text)
         cell.font = Font(bold=True, color=NAVY) if bold else NOTE_FONT
-    ref = f"{quote_sheetname(schema.HOLIDAYS_SHEET)}!$A$2:$A${last}"
+    ref = f"{quote_sheetname(schema.HOLIDAYS_SHEET)}!$A$2:$A${HOLIDAY_LAST_ROW}"
     wb.defined_names[schema.HOLIDAYS_NAME] = DefinedName(schema.HOLIDAYS_NAME, attr_text=ref)
+    for i, name in enumerate(HOLIDAY_INFO_NAMES, start=2):
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(schema.HOLIDAYS_SHEET)}!$E${i}")
     ws.freeze_panes = "A2"
+
+
+HOLIDAY_INFO_LABELS = ("Public holidays of", "Subdivision", "From year", "To year")
+
+
+def write_holiday_info(ws, country: str, subdivision: str | None, years: tuple[int, int]) -> None:
+    """The place and years the Holidays sheet was filled for (D2:E5; the formulas read E2:E5
+    by name, followup-xl holidays --update rewrites them)."""
+    ws.cell(1, 4, "Filled for").font = Font(bold=True, color=NAVY)
+    for i, (label, value) in enumerate(zip(HOLIDAY_INFO_LABELS, (country, subdivision, *years)), start=2):
+        ws.cell(i, 4, label).font = Font(bold=True)
+        cell = ws.cell(i, 5, value)
+        cell.alignment = Alignment(horizontal="left")
+        if i <= 3:
+            cell.number_format = "@"
 
 
 STATUS_LIST_NAME = "StatusList"  # the Statuses sheet's Status column: the drop-down's items
@@ -622,6 +687,51 @@ def _statuses_sheet(wb: Workbook) -> None:
     _print_fit_width(ws)
 
 
+def _calc_sheet(wb: Workbook, engine: str, weekend_default: str) -> None:
+    """The hidden working sheet: per Tracker row (same row number) what the formulas read
+    from its cells and the next contact they compute; the Statuses sheet's keys; the cells
+    every row uses (the place check, the years covered, the as-of date, the weekend)."""
+    ws = wb.create_sheet(CALC_SHEET)
+    ws.sheet_state = "hidden"
+    ws.sheet_properties.tabColor = "808080"
+    ws.cell(1, 1, "Working cells of the Tracker's formulas (one row per Tracker row). "
+                  "Do not edit: the Tracker sheet and Settings are the place to change things.")
+    for j, (_, label) in enumerate(CALC_COLUMNS, start=1):
+        ws.cell(HEADER_ROW, j, label).font = Font(bold=True)
+    shared = SharedIndex()
+    for key, text in RowFormulas(FIRST_ROW).calc(engine).items():
+        shared.fill(ws, CALC[key], FIRST_ROW, LAST_ROW, text)
+    if engine == "xlwings":  # one call for every row: the Holidays range is read once
+        col = CALC["next"]
+        sched, cad = (f"${CALC[k]}${FIRST_ROW}:${CALC[k]}${LAST_ROW}" for k in ("schedule", "cadence"))
+        ws[f"{col}{FIRST_ROW}"] = ArrayFormula(
+            f"{col}{FIRST_ROW}:{col}{LAST_ROW}",
+            f"=FOLLOWUP_NEXT({sched},{cad},MaxDays,Country,Subdivision,{schema.HOLIDAYS_NAME},Weekend)")
+    # The Statuses sheet's rows: key and meaning code (1-4), or "" when either is missing.
+    ws.cell(1, 12, "Statuses: key, meaning").font = Font(bold=True)
+    status = f"{quote_sheetname(schema.STATUSES_SHEET)}!$A{STATUS_FIRST_ROW}"
+    meaning = f"{quote_sheetname(schema.STATUSES_SHEET)}!$B{STATUS_FIRST_ROW}"
+    code = f"{STATUS_CODE_COL}{STATUS_FIRST_ROW}"
+    meanings = _str_list(tuple(schema.normalize_header(m) for m in schema.MEANINGS))
+    shared.fill(ws, STATUS_CODE_COL, STATUS_FIRST_ROW, STATUS_LAST_ROW,
+                f'=IF({status_key_formula(status)}="","",IFERROR(MATCH({status_key_formula(meaning)},'
+                f'{meanings},0),""))')
+    shared.fill(ws, STATUS_KEY_COL, STATUS_FIRST_ROW, STATUS_LAST_ROW,
+                f'=IF(ISNUMBER({code}),{status_key_formula(status)},"")')
+    col = CALC_GLOBAL_COL
+    cells = {
+        "place_changed": ('=OR(UPPER(TRIM(Country&""))<>UPPER(TRIM(HolidaysCountry&"")),'
+                          'UPPER(TRIM(Subdivision&""))<>UPPER(TRIM(HolidaysSubdivision&"")))'),
+        "first_day": "=DATE(HolidaysFirstYear,1,1)",
+        "last_day": "=DATE(HolidaysLastYear,12,31)",
+        "as_of": '=INT(IF(AsOf="",TODAY(),AsOf))',
+        "weekend": f'=IF(TRIM(Weekend&"")="","{weekend_default}",Weekend)',
+    }
+    for name, text in cells.items():
+        ws.cell(GLOBAL_ROW[name], 14, name)
+        ws[f"{col}{GLOBAL_ROW[name]}"] = text
+
+
 ADVICE = (
     "Stay on the interviewer's radar without pressure.",
     "Get the name and details of one contact person who knows the hiring timetable.",
@@ -642,15 +752,18 @@ def _how_to_sheet(wb: Workbook, engine: str) -> None:
     lines += [("head", "What to fill in (Tracker sheet, one row per application)", "")]
     lines += [("col", c.header, c.help) for c in schema.COLUMNS]
     lines += [("head", "States", "")]
-    lines += [("col", s, STATE_HELP[s]) for s in schema.STATES]
+    lines += [("col", s, STATE_HELP[s]) for s in STATE_NAMES]
     lines += [("head", "Settings and holidays", ""),
               ("text", "", "The Settings sheet holds the cadence, the follow-up limit, the weekend and the "
                            "as-of date; each is explained beside it."),
-              ("text", "", "The Holidays sheet lists the public holidays; add your own closures there.")]
+              ("text", "", "The Holidays sheet lists the public holidays; add your own closures there."),
+              ("text", "", "The Statuses sheet lists the statuses of the Status drop-down with their "
+                           "meaning; add your own there.")]
     if engine == "xlwings":
         lines += [("head", "Excel functions (xlwings)", ""),
-                  ("text", "", "The grey columns call FOLLOWUP_NEXT, FOLLOWUP_STATE and FOLLOWUP_DAYS_OVERDUE "
-                               f"from the Python module {UDF_MODULE} (sheet {XLWINGS_CONF_SHEET})."),
+                  ("text", "", "Next contact comes from one FOLLOWUP_NEXT call over every row (module "
+                               f"{UDF_MODULE}, sheet {XLWINGS_CONF_SHEET}), with every year's public holidays "
+                               "of Settings' Country built in; the states are ordinary formulas."),
                   ("text", "", "Set-up (docs/excel-functions.md): install followup-xl from a clone or a wheel "
                                "file into a virtual environment, run xlwings addin install, set the xlwings "
                                "tab's Interpreter to that environment, save the workbook as .xlsm, then click "
@@ -692,6 +805,13 @@ STATE_HELP = {
     schema.DUE_TODAY: "Follow up today.",
     schema.DUE_THIS_WEEK: "Follow up later this week (Monday to Sunday).",
     schema.UPCOMING: "Nothing to do this week.",
+    CHECK_HOLIDAYS: ("The next contact falls outside the years the Holidays sheet covers, or Settings "
+                     "name another Country or Subdivision than the sheet: the date could be a public "
+                     "holiday. Run  followup-xl holidays --update THIS_FILE.xlsx  to refill the sheet "
+                     "for the Settings place and the coming years (your own closures are kept)."),
+    CHECK_ROW: ("A cell of the row cannot be read by the formulas: usually a date typed as text (type "
+                "it again as a date, e.g. 30 Nov 2026), or a cadence or follow-up count that is not a "
+                "whole number. followup-xl check names the cell."),
 }
 
 
@@ -706,7 +826,7 @@ def _xlwings_conf_sheet(wb: Workbook) -> None:
 # --------------------------------------------------------------------------- workbook
 
 def holiday_years(base_year: int) -> tuple[int, int]:
-    """The Holidays sheet's years: last year through two years ahead of base_year."""
+    """The Holidays sheet's years: the year before base_year through ten years after."""
     return base_year - HOLIDAY_YEARS_BEFORE, base_year + HOLIDAY_YEARS_AFTER
 
 
@@ -742,11 +862,12 @@ def build_workbook(*, country: str = "US", subdivision: str | None = None, engin
         as_of_cell = None if (live_as_of and day == today) else day
     place = cal.country + (f"-{cal.subdivision}" if cal.subdivision else "")
     wb = Workbook()
-    _tracker_sheet(wb, engine, cal.weekend, rows)
+    _tracker_sheet(wb, rows)
     _settings_sheet(wb, settings_values(cal, sample, as_of_cell), years, place)
-    _holidays_sheet(wb, cal, years, place)
+    _holidays_sheet(wb, cal, years)
     _statuses_sheet(wb)
     _how_to_sheet(wb, engine)
+    _calc_sheet(wb, engine, cal.weekend)
     if engine == "xlwings":
         _xlwings_conf_sheet(wb)
     wb.active = 0
@@ -809,3 +930,93 @@ def _workbook_bytes(wb: Workbook, out: Path) -> bytes:
     if failure:
         raise FollowupError(failure)
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- holidays --update
+
+@dataclass(frozen=True)
+class HolidaysUpdate:
+    place: str
+    years: tuple[int, int]
+    public: int  # public holidays written
+    kept: int  # the user's own rows kept
+
+
+def _named_value(wb, name: str) -> Any:
+    dn = wb.defined_names.get(name)
+    if dn is None:
+        return None
+    for sheet, ref in dn.destinations:
+        if sheet in wb.sheetnames:
+            return wb[sheet][ref.replace("$", "").split(":")[0]].value
+    return None
+
+
+def _as_day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def update_holidays(path: str | os.PathLike, *, today: dt.date | None = None) -> HolidaysUpdate:
+    """`followup-xl holidays --update TRACKER`: refill a template's Holidays sheet with the
+    public holidays of the Settings place (Country, Subdivision) for the year before this one
+    through ten years after, keeping every row the user added (a row is ours when its date and
+    name are a public holiday of the place and years the sheet said it held). A safe in-place
+    edit (followup_xl.inplace: lock files, what the writer would drop, NAME.bak.xlsx, one
+    atomic replace)."""
+    from .errors import FollowupError
+    from .inplace import edit_workbook
+
+    p = Path(path)
+    years = holiday_years((today or dt.date.today()).year)
+
+    def edit(wb) -> HolidaysUpdate:
+        if schema.HOLIDAYS_SHEET not in wb.sheetnames or any(n not in wb.defined_names for n in HOLIDAY_INFO_NAMES):
+            raise FollowupError(f"{p.name} has no Holidays sheet made by followup-xl template (it says for "
+                                "which place and years it holds holidays): nothing was changed.")
+        country, subdivision = (_named_value(wb, n) for n in ("Country", "Subdivision"))
+        country = str(country).strip() if country is not None and str(country).strip() else None
+        subdivision = str(subdivision).strip() if subdivision is not None and str(subdivision).strip() else None
+        try:
+            cal = get_calendar(*default_place(country, subdivision))
+        except FollowupError as exc:
+            raise FollowupError(f"{p.name}: the Settings place cannot be used ({exc}); nothing was changed.") from None
+        old = {n: _named_value(wb, n) for n in HOLIDAY_INFO_NAMES}
+        ours: dict[dt.date, str] = {}
+        try:
+            old_cal = get_calendar(str(old["HolidaysCountry"]), old["HolidaysSubdivision"] or None)
+            ours = old_cal.public_holidays(int(old["HolidaysFirstYear"]), int(old["HolidaysLastYear"]))
+        except (FollowupError, TypeError, ValueError):
+            pass  # no list of ours to recognise: every row is kept
+        ws = wb[schema.HOLIDAYS_SHEET]
+        kept = []
+        for r in range(2, max(ws.max_row, 2) + 1):
+            a, b = ws.cell(r, 1), ws.cell(r, 2)
+            if a.value is None and b.value is None:
+                continue
+            day = _as_day(a.value)
+            if day is not None and ours.get(day) == b.value:
+                continue
+            kept.append((a.value, b.value, a.number_format))
+        public = cal.public_holidays(*years)
+        if 1 + len(public) + len(kept) > HOLIDAY_LAST_ROW:
+            raise FollowupError(f"{p.name}: the Holidays sheet would need more than {HOLIDAY_LAST_ROW} rows "
+                                f"(its formulas read A2:A{HOLIDAY_LAST_ROW}); nothing was changed.")
+        for r in range(2, max(ws.max_row, 2) + 1):
+            ws.cell(r, 1).value = None
+            ws.cell(r, 2).value = None
+        r = 2
+        for day, name in public.items():
+            ws.cell(r, 1, day).number_format = "ddd d mmm yyyy"
+            ws.cell(r, 2, name)
+            r += 1
+        for value, name, fmt in kept:
+            ws.cell(r, 1, value).number_format = fmt
+            _text(ws.cell(r, 2), name)
+            r += 1
+        write_holiday_info(ws, cal.country, cal.subdivision, years)
+        place = cal.country + (f"-{cal.subdivision}" if cal.subdivision else "")
+        return HolidaysUpdate(place, years, len(public), len(kept))
+
+    return edit_workbook(p, edit)

@@ -20,6 +20,7 @@ import holidays as holidays_lib
 import openpyxl
 import pytest
 from openpyxl.formula import Tokenizer
+from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 
 from followup_xl import schema, template
@@ -45,8 +46,8 @@ COMMITTED = {"native": ROOT / "workbook_templates" / "followup_tracker.xlsx",
              "xlwings": ROOT / "workbook_templates" / "followup_tracker_xlwings.xlsx"}
 # Functions both Excel 2010 and LibreOffice 7.4 have (as written in the file).
 PORTABLE = {"IF", "IFERROR", "AND", "OR", "NOT", "COUNTA", "ISNUMBER", "MATCH", "TRIM", "N", "MAX",
-            "SUBSTITUTE", "ISTEXT", "NA",
-            "TODAY", "WEEKDAY", "_xlfn.WORKDAY.INTL", "WORKDAY.INTL"}
+            "SUBSTITUTE", "ISTEXT", "NA", "INDEX", "INT", "CLEAN", "VALUE", "UPPER", "DATE",
+            "TODAY", "WEEKDAY", "WORKDAY.INTL"}
 UDFS = {"FOLLOWUP_NEXT", "FOLLOWUP_STATE", "FOLLOWUP_DAYS_OVERDUE"}
 STATES_FORMATTED = (schema.OVERDUE, schema.DUE_TODAY, schema.DUE_THIS_WEEK, schema.CLOSED)
 
@@ -94,108 +95,94 @@ def test_tracker_columns_come_from_the_schema(books):
 
 
 @pytest.mark.parametrize("engine", template.ENGINES)
-def test_computed_columns_ready_for_1000_rows_and_inputs_empty(books, engine):
+def test_computed_columns_ready_for_5000_rows_and_inputs_empty(books, engine):
+    """Every row to 5,000 has its formulas, the same one shifted down (stored once: a shared
+    formula), reading its own row only."""
     ws = books[engine][schema.TRACKER_SHEET]
-    assert LAST_ROW - FIRST_ROW + 1 >= 1000
+    calc = books[engine][template.CALC_SHEET]
+    assert LAST_ROW - FIRST_ROW + 1 >= 5000
     assert ws.max_row == LAST_ROW
-    for r in (FIRST_ROW, FIRST_ROW + 1, 500, LAST_ROW):
+    first = {k: ws[f"{letter(k)}{FIRST_ROW}"].value for k in ("next_contact", "followup_state", "days_overdue")}
+    for r in (FIRST_ROW, FIRST_ROW + 1, 2500, LAST_ROW):
         for j, col in enumerate(schema.COLUMNS, start=1):
             value = ws.cell(r, j).value
             if col.computed:
-                assert isinstance(value, str) and value.startswith("=IF(COUNTA("), (r, col.key)
-                # The blank test names exactly the row's input cells.
-                assert _expand(value, r) == {letter(c.key) for c in schema.INPUT_COLUMNS}
-                # Every cell reference points into the same row.
+                shifted = Translator(first[col.key], f"{letter(col.key)}{FIRST_ROW}")
+                assert value == shifted.translate_formula(f"{letter(col.key)}{r}"), (r, col.key)
                 for ref in operands(value):
-                    for row in re.findall(r"\$?[A-Z]{1,3}\$?(\d+)", ref):
-                        assert int(row) == r, (ref, r)
+                    if ref not in ("MaxFollowups",) and "$O$" not in ref:
+                        for row in re.findall(r"\$?[A-Z]{1,3}\$?(\d+)", ref):
+                            assert int(row) == r, (ref, r)
             else:
                 assert value is None
-    fmt = {c.key: ws.cell(FIRST_ROW, j).number_format for j, c in enumerate(schema.COLUMNS, start=1)}
-    for col in schema.COLUMNS:
-        if col.kind == "date":
-            assert "yyyy" in fmt[col.key] and "d" in fmt[col.key]
-
-
-def _expand(formula: str, r: int) -> set[str]:
-    """Column letters covered by the COUNTA ranges of the blank test."""
-    from openpyxl.utils import column_index_from_string as idx
-
-    head = formula[len("=IF(COUNTA("):formula.index(")=0")]
-    cols = set()
-    for part in head.split(","):
-        a, _, b = part.replace("$", "").replace(str(r), "").partition(":")
-        for k in range(idx(a), idx(b or a) + 1):
-            cols.add(get_column_letter(k))
-    return cols
+        for key, col in template.CALC.items():
+            v = calc[f"{col}{r}"].value
+            if not (engine == "xlwings" and key == "next"):
+                assert isinstance(v, str) and v.startswith("="), (r, key)
+    with zipfile.ZipFile(books[engine + "_path"]) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert xml.count('t="shared"') >= 3 * 5000 and xml.count("<f") < 3 * 5000 + 50
 
 
 def test_native_formulas_are_portable_and_stored_as_excel_stores_them(books):
-    ws = books["native"][schema.TRACKER_SHEET]
-    names = set(books["native"].defined_names)
-    for key in ("next_contact", "followup_state", "days_overdue"):
-        formula = ws[f"{letter(key)}{FIRST_ROW}"].value
+    """Excel 2010 functions only, WORKDAY.INTL written bare (as Excel stores it: no _xlfn.)."""
+    wb = books["native"]
+    names = set(wb.defined_names)
+    calc = wb[template.CALC_SHEET]
+    formulas = [wb[schema.TRACKER_SHEET][f"{letter(k)}{FIRST_ROW}"].value
+                for k in ("next_contact", "followup_state", "days_overdue")]
+    formulas += [calc[f"{c}{FIRST_ROW}"].value for c in template.CALC.values()]
+    for formula in formulas:
         used = set(functions_in(formula))
         assert used <= PORTABLE, used - PORTABLE
         for ref in operands(formula):
-            assert re.fullmatch(r"\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?", ref) or ref in names, ref
-    nxt = ws[f"{letter('next_contact')}{FIRST_ROW}"].value
-    # Each WORKDAY.INTL is Excel's _xlfn. spelling with the bare spelling (LibreOffice 7.4) as
-    # the IFERROR fallback, with the very same arguments.
-    pairs = []
-    for args in calls(nxt, "IFERROR"):
-        if args[0].startswith("_xlfn.WORKDAY.INTL("):
-            pairs.append((calls(args[0], "_xlfn.WORKDAY.INTL")[0], calls(args[1], "WORKDAY.INTL")[0]))
-            assert args[1].startswith("WORKDAY.INTL(")
-    assert len(pairs) == 4 and all(a == b and len(a) == 4 for a, b in pairs)
-    assert nxt.count("WORKDAY.INTL(") == 8
-    pairs = [(",".join(a), ",".join(b)) for a, b in pairs]
-    assert all(p[0].endswith(",Holidays") for p in pairs)
-    assert "Weekend" in pairs[0][0]
-    # In the file itself (not only through openpyxl).
+            bare = ref.split("!")[-1]
+            assert re.fullmatch(r"\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?", bare) or ref in names, ref
+    nxt = calc[f"{template.CALC['next']}{FIRST_ROW}"].value
+    assert nxt.count("WORKDAY.INTL(") == 4 and "_xlfn" not in nxt
+    assert all(",Holidays)" in call for call in re.findall(r"WORKDAY\.INTL\([^()]*\)", nxt))
     with zipfile.ZipFile(books["native_path"]) as zf:
-        xml = zf.read("xl/worksheets/sheet1.xml").decode()
-    assert xml.count("IFERROR(_xlfn.WORKDAY.INTL(") == 4 * (LAST_ROW - FIRST_ROW + 1)
+        xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.endswith(".xml"))
+    assert "_xlfn." not in xml and "IFERROR(WORKDAY" not in xml
     assert "LET(" not in xml and "XLOOKUP" not in xml and "FILTER(" not in xml
 
 
 def test_native_formulas_follow_the_rule_steps(books):
-    """Spot checks that the formula text says what the spec says (the LibreOffice test
-    proves what it computes)."""
-    ws = books["native"][schema.TRACKER_SHEET]
-    r = FIRST_ROW
-    nxt = ws[f"{letter('next_contact')}{r}"].value
-    st = ws[f"{letter('followup_state')}{r}"].value
-    days = ws[f"{letter('days_overdue')}{r}"].value
-    closed = '{"' + '","'.join(schema.normalize_header(s) for s in schema.CLOSED_STATUSES) + '"}'
-    assert closed in nxt and closed in st
-    on_hold = '{"' + '","'.join(schema.normalize_header(s) for s in schema.ON_HOLD_STATUSES) + '"}'
-    assert f"{on_hold},0)),OnHoldCadence" in nxt
-    assert "DefaultCadence" in nxt and "MAX(MaxDays," in nxt
-    assert 'AND(MaxFollowups<>"",N(' in nxt  # blank MaxFollowups: no limit
-    assert 'IF(AsOf="",TODAY(),AsOf)' in st and 'IF(AsOf="",TODAY(),AsOf)' in days
-    positions = [st.index(f'"{s}"') for s in schema.STATES]
+    """Spot checks that the formula text says what the spec says (the LibreOffice tests
+    prove what it computes)."""
+    wb = books["native"]
+    calc = wb[template.CALC_SHEET]
+    c = {k: calc[f"{col}{FIRST_ROW}"].value for k, col in template.CALC.items()}
+    st = wb[schema.TRACKER_SHEET][f"{letter('followup_state')}{FIRST_ROW}"].value
+    assert "MAX(" in c["base"] and all(f"${letter(k)}{FIRST_ROW}" in c["base"] for k in template.BASE_KEYS)
+    assert "OnHoldCadence" in c["cadence"] and "DefaultCadence" in c["cadence"]
+    assert "MAX(MaxDays," in c["next"]
+    assert 'MaxFollowups<>""' in c["schedule"]  # blank MaxFollowups: no limit
+    assert "MATCH(" in c["meaning"] and '"*"' in c["key"] and '"?"' in c["key"] and '"~"' in c["key"]
+    assert "HolidaysLastYear" in calc[f"{template.CALC_GLOBAL_COL}{template.GLOBAL_ROW['last_day']}"].value
+    assert "Weekend" in calc[f"{template.CALC_GLOBAL_COL}{template.GLOBAL_ROW['weekend']}"].value
+    assert "INT(" in calc[f"{template.CALC_GLOBAL_COL}{template.GLOBAL_ROW['as_of']}"].value  # AsOf with a time
+    positions = [st.index(f'"{s}"') for s in (schema.CHECK_ROW, *schema.STATES[:4], schema.CHECK_HOLIDAYS,
+                                               *schema.STATES[4:])]
     assert positions == sorted(positions)  # first match wins, in the spec's order
     assert "WEEKDAY(" in st and ",2)" in st  # Monday-to-Sunday weeks
 
 
 def test_xlwings_formulas_call_the_udfs_with_their_signatures(books):
+    """The xlwings variant: one FOLLOWUP_NEXT array formula over every row, nothing volatile."""
     from followup_xl import udfs
 
-    ws = books["xlwings"][schema.TRACKER_SHEET]
-    seen = set()
-    for key in ("next_contact", "followup_state", "days_overdue"):
-        formula = ws[f"{letter(key)}{FIRST_ROW}"].value
-        used = set(functions_in(formula))
-        assert used <= PORTABLE | UDFS and not used & {"_xlfn.WORKDAY.INTL", "WORKDAY.INTL"}
-        seen |= used & UDFS
-        for name in used & UDFS:
-            params = inspect.signature(getattr(udfs, name)).parameters
-            assert _arg_count(formula, name) <= len(params)
-    assert seen == UDFS
-    nxt = ws[f"{letter('next_contact')}{FIRST_ROW}"].value
-    assert re.search(r"FOLLOWUP_NEXT\(.*,MaxDays,Country,Subdivision,Holidays,Weekend\)\)\)$", nxt)
-    conf = books["xlwings"][template.XLWINGS_CONF_SHEET]
+    wb = books["xlwings"]
+    call = wb[template.CALC_SHEET][f"{template.CALC['next']}{FIRST_ROW}"].value
+    assert call.ref == f"{template.CALC['next']}{FIRST_ROW}:{template.CALC['next']}{LAST_ROW}"
+    assert re.fullmatch(r"=FOLLOWUP_NEXT\(\$H\$4:\$H\$5003,\$G\$4:\$G\$5003,MaxDays,Country,Subdivision,"
+                        r"Holidays,Weekend\)", call.text)
+    assert _arg_count(call.text, "FOLLOWUP_NEXT") <= len(inspect.signature(udfs.FOLLOWUP_NEXT).parameters)
+    with zipfile.ZipFile(books["xlwings_path"]) as zf:
+        xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    calls = re.findall(r"<f[^>]*>([^<]*)</f>", xml)
+    assert [c for c in calls if "FOLLOWUP_" in c] == [call.text[1:]] and not any("WORKDAY" in c for c in calls)
+    conf = wb[template.XLWINGS_CONF_SHEET]
     assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "followup_xl.udfs")
     assert template.XLWINGS_CONF_SHEET not in books["native"].sheetnames
 
@@ -274,6 +261,9 @@ def test_conditional_formatting_by_state(books):
     for cf in ws.conditional_formatting:
         for rule in cf.rules:
             m = re.fullmatch(rf'\${letter("followup_state")}{FIRST_ROW}="(.+)"', rule.formula[0])
+            if rule.formula[0] == f'${letter("followup_state")}{FIRST_ROW}<>""':  # the grey computed cells
+                assert str(cf.sqref) == f"{letter('next_contact')}{FIRST_ROW}:{letter('days_overdue')}{LAST_ROW}"
+                continue
             assert m, rule.formula
             rules[m[1]] = (str(cf.sqref), rule)
     for state in STATES_FORMATTED:
@@ -282,7 +272,7 @@ def test_conditional_formatting_by_state(books):
         assert rule.dxf.font.color is not None
     assert rules[schema.OVERDUE][1].dxf.fill is not None and rules[schema.DUE_TODAY][1].dxf.fill is not None
     assert rules[schema.CLOSED][1].dxf.font.color.rgb.endswith("A6A6A6")  # greyed
-    assert schema.NEEDS_DATE in rules and schema.LIMIT_REACHED in rules
+    assert {schema.NEEDS_DATE, schema.LIMIT_REACHED, schema.CHECK_ROW, schema.CHECK_HOLIDAYS} <= set(rules)
 
 
 # --------------------------------------------------------------------------- Settings / Holidays
@@ -333,12 +323,14 @@ def test_holidays_sheet(tmp_path, country, subdivision):
     last = int(m[1])
     dates = [ws.cell(r, 1).value for r in range(2, last + 1)]
     listed = [d.date() for d in dates if d is not None]
-    want = holidays_lib.country_holidays(country, subdiv=subdivision, years=range(2025, 2029))
-    assert listed == sorted(want)  # last year through two years ahead, sorted
+    want = holidays_lib.country_holidays(country, subdiv=subdivision, years=range(2025, 2037))
+    assert listed == sorted(want)  # the year before through ten years after, sorted
     assert [ws.cell(r, 2).value for r in range(2, 2 + len(listed))] == [want[d] for d in sorted(want)]
     assert dates[len(listed):] == [None] * (last - 1 - len(listed))
-    assert last - 1 - len(listed) >= template.HOLIDAY_BLANK_ROWS >= 100  # room for closures
-    assert ws.cell(last + 1, 1).value is None
+    assert last == template.HOLIDAY_LAST_ROW == 5000  # closures typed anywhere down to row 5,000 count
+    # The sheet says for which place and years it holds holidays (names the formulas read).
+    info = [_named(wb, n).value for n in template.HOLIDAY_INFO_NAMES]
+    assert info == [country, subdivision, 2025, 2036]
 
 
 def test_how_to_sheet_explains_the_advice_and_every_column(books):
@@ -508,7 +500,8 @@ def fingerprint(path: Path) -> dict[str, Any]:
             for c in row:
                 if c.value is None and not c.has_style:
                     continue
-                cells[c.coordinate] = (c.value, c.data_type, c.number_format, c.font.b, c.font.i,
+                value = (c.value.ref, c.value.text) if hasattr(c.value, "text") else c.value
+                cells[c.coordinate] = (value, c.data_type, c.number_format, c.font.b, c.font.i,
                                        c.font.sz, getattr(c.font.color, "rgb", None), c.fill.fill_type,
                                        getattr(c.fill.fgColor, "rgb", None), c.alignment.horizontal,
                                        c.alignment.wrap_text, c.border.left.style,
@@ -521,7 +514,8 @@ def fingerprint(path: Path) -> dict[str, Any]:
             "validation": sorted((str(d.sqref), d.type, d.operator, d.formula1, d.formula2, d.allow_blank,
                                   d.errorStyle, d.error, d.prompt) for d in ws.data_validations.dataValidation),
             "formats": sorted((str(cf.sqref), r.type, tuple(r.formula), r.stopIfTrue,
-                               getattr(r.dxf.font.color, "rgb", None), r.dxf.font.b, r.dxf.font.i,
+                               getattr(getattr(r.dxf.font, "color", None), "rgb", None),
+                               getattr(r.dxf.font, "b", None), getattr(r.dxf.font, "i", None),
                                getattr(getattr(r.dxf.fill, "bgColor", None), "rgb", None))
                               for cf in ws.conditional_formatting for r in cf.rules),
             "print": (ws.page_setup.orientation, ws.print_title_rows),

@@ -336,14 +336,13 @@ def test_native_blank_rows_stay_empty_down_to_the_last_formula_row(native_result
 
 
 def test_native_cells_that_cannot_be_used_say_check_this_row(native_results):
-    """A pasted text date or cadence: the error shows in Next contact and the state asks to
-    check the row (the weekly job reports the cell as a problem); a closed row stays Closed."""
+    """A pasted text date or cadence: no date, and the state asks to check the row (the
+    weekly job reports the cell as a problem), a closed row included: the command line does
+    not count it as closed either."""
     from followup_xl.template import CHECK_ROW
 
     got = native_results[BAD_CASE.name][0]
-    assert got[0][1:] == (CHECK_ROW, 0) and got[0][0] in ("#VALUE!", "#N/A")
-    assert got[1] == ("#VALUE!", CHECK_ROW, 0)
-    assert got[2] == (None, schema.CLOSED, 0)
+    assert got[:3] == [(None, CHECK_ROW, 0)] * 3
     assert got[3:] == [None, None]
 
 
@@ -368,117 +367,43 @@ def test_sample_workbook_in_libreoffice_shows_every_state(native_results, name):
 
 # --------------------------------------------------------------------------- xlwings variant
 
-def _bind_udfs() -> None:
-    """Register FOLLOWUP_NEXT / _STATE / _DAYS_OVERDUE in `formulas`, each calling the
-    followup_xl.udfs function itself (the logic under xlwings' no-op decorators on Linux),
-    with the cell values converted as Excel would hand them over and take them back."""
-    import formulas
-    import schedula as sh
-    from formulas.ranges import Ranges
-    from formulas.tokens.operand import XlError
+def test_xlwings_variant_is_the_native_one_with_one_followup_next_call(native_results, tmp_path):
+    """The xlwings template: the same formulas as the native one, except the Calculation
+    sheet's Next contact, one FOLLOWUP_NEXT array formula over every row (one Python call a
+    recalculation, the Holidays range read once, nothing volatile). Given the schedule and
+    cadence columns LibreOffice computed for the native variant, FOLLOWUP_NEXT (through
+    xlwings' UDF machinery) answers what the native WORKDAY.INTL formulas did."""
+    from xlwings_harness import ComRange, Harness
 
-    from followup_xl import udfs
-    from followup_xl.dates import date_to_serial
+    from followup_xl.template import CALC, CALC_SHEET, LAST_ROW as LAST
 
-    def cell_in(v: Any) -> Any:
-        if v is sh.EMPTY or v is None:
-            return None
-        if isinstance(v, XlError):
-            return str(v)
-        if isinstance(v, (bool, np.bool_)):
-            return bool(v)
-        if isinstance(v, (int, float, np.integer, np.floating)):
-            return float(v)
-        return str(v)
-
-    def arg_in(x: Any) -> Any:
-        if isinstance(x, Ranges):  # a reference (a defined name, a range): its values
-            x = x.value
-        if isinstance(x, np.ndarray):
-            rows = np.atleast_2d(x)
-            if rows.size == 1:
-                return cell_in(rows.ravel()[0])
-            return tuple(tuple(cell_in(v) for v in row) for row in rows)
-        return cell_in(x)
-
-    def cell_out(v: Any) -> Any:
-        if v is None:
-            return ""
-        if isinstance(v, dt.date):
-            return date_to_serial(v)
-        return v
-
-    def bind(fn):
-        def call(*args):
-            answer = fn(*(arg_in(a) for a in args))
-            return cell_out(answer[0][0]) if len(answer) == 1 and len(answer[0]) == 1 else \
-                np.array([[cell_out(v) for v in row] for row in answer], dtype=object)
-        return call
-
-    functions = formulas.get_functions()
-    for name in ("FOLLOWUP_NEXT", "FOLLOWUP_STATE", "FOLLOWUP_DAYS_OVERDUE"):
-        functions[name] = bind(getattr(udfs, name))
-
-
-def evaluate_with_formulas(path: Path, n: int) -> list[tuple | None]:
-    """The Tracker's computed columns as the `formulas` package calculates them."""
-    import formulas
-
-    from followup_xl.dates import serial_to_date
-
-    _bind_udfs()
-    model = formulas.ExcelModel().loads(str(path)).finish()
-    solution = model.calculate()
-    cells: dict[str, Any] = {}
-    for key, value in solution.items():
-        book_sheet, _, ref = str(key).rpartition("!")
-        if book_sheet.upper().endswith(f"]{schema.TRACKER_SHEET.upper()}'") and ":" not in ref:
-            cells[ref] = np.asarray(value.value).ravel()[0]
-    values: dict[str, dict[int, Any]] = {k: {} for k in COMPUTED}
-    for k in COMPUTED:
-        for r in range(FIRST_ROW, FIRST_ROW + n):
-            v = cells.get(f"{letter(k)}{r}")
-            v = None if v is None or (isinstance(v, str) and v == "") or type(v).__name__ == "Token" else v
-            if k == "next_contact" and isinstance(v, (int, float, np.number)):
-                v = serial_to_date(float(v))
-            elif k == "days_overdue" and isinstance(v, (float, np.floating)):
-                v = int(v)
-            values[k][r] = v
-    return read_computed(values, n)
-
-
-def fill_trimmed(case: Case, engine: str, out: Path, keep_blank: int = 3) -> Path:
-    """fill_template, with the formulas below the case's rows (+ a few) removed: the
-    `formulas` package then loads seconds, not a minute; the rows kept are unchanged."""
-    fill_template(case, engine, out)
-    wb = openpyxl.load_workbook(out)
-    ws = wb[schema.TRACKER_SHEET]
-    ws.delete_rows(FIRST_ROW + len(case.rows) + keep_blank, ws.max_row)
-    ws.conditional_formatting = type(ws.conditional_formatting)()
-    ws.data_validations.dataValidation = []
-    wb.save(out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def xlwings_results(tmp_path_factory) -> list:
-    require_module("formulas")
-    path = fill_trimmed(XLWINGS_CASE, "xlwings", tmp_path_factory.mktemp("xlwings") / "xlwings_us.xlsx")
-    return evaluate_with_formulas(path, len(XLWINGS_CASE.rows) + 2)
-
-
-def test_xlwings_template_with_udfs_matches_python(xlwings_results):
-    want = expected_rows(XLWINGS_CASE) + [None, None]
-    bad = mismatches(XLWINGS_CASE, xlwings_results, want)
-    assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
-
-
-def test_xlwings_template_matches_native_template_in_libreoffice(xlwings_results, native_results):
-    """The same rows in both variants: UDFs (formulas) == native formulas (LibreOffice)."""
-    native = native_results[XLWINGS_CASE.name][0]
-    bad = mismatches(XLWINGS_CASE, xlwings_results, native)
-    assert not bad, f"{len(bad)} rows differ, e.g.:\n" + "\n".join(bad[:8])
-    assert len(native) == len(xlwings_results) == len(XLWINGS_CASE.rows) + 2
+    case = XLWINGS_CASE
+    native_path = fill_template(case, "native", tmp_path / "native.xlsx")
+    xl_path = fill_template(case, "xlwings", tmp_path / "xlwings.xlsx")
+    native, xlw = (openpyxl.load_workbook(p) for p in (native_path, xl_path))
+    for sheet in native.sheetnames:
+        for row_n, row_x in zip(native[sheet].iter_rows(), xlw[sheet].iter_rows()):
+            for a, b in zip(row_n, row_x):
+                if sheet == CALC_SHEET and a.column_letter == CALC["next"] and a.row >= FIRST_ROW:
+                    continue
+                assert a.value == b.value, (sheet, a.coordinate)
+    call = xlw[CALC_SHEET][f"{CALC['next']}{FIRST_ROW}"].value
+    assert call.ref == f"{CALC['next']}{FIRST_ROW}:{CALC['next']}{LAST}"
+    assert call.text.startswith("=FOLLOWUP_NEXT(") and call.text.count("FOLLOWUP_NEXT") == 1
+    done = openpyxl.load_workbook(native_results[case.name][1], data_only=True)
+    calc = done[CALC_SHEET]
+    n = len(case.rows) + 2
+    rows = range(FIRST_ROW, FIRST_ROW + n)
+    schedule = [[float(v) if isinstance(v, (int, float)) else None] for v in (calc[f"{CALC['schedule']}{r}"].value for r in rows)]
+    cadence = [[calc[f"{CALC['cadence']}{r}"].value] for r in rows]
+    holidays = [[c.value] for (c,) in done[schema.HOLIDAYS_SHEET].iter_rows(min_row=2, max_row=5000, max_col=1)]
+    with Harness() as xl:
+        got = xl.call("FOLLOWUP_NEXT", ComRange(schedule), ComRange(cadence), float(case.max_days),
+                      case.country, "", ComRange(holidays), "0000011")
+    want = [calc[f"{CALC['next']}{r}"].value for r in rows]
+    want = [w.date() if isinstance(w, dt.datetime) else (None if w in ("", None) else w) for w in want]
+    got = [g[0].date() if isinstance(g[0], dt.datetime) else g[0] for g in got]
+    assert sum(1 for w in want if w) > 100 and got == want
 
 
 def test_require_libreoffice_fails_in_ci_and_skips_elsewhere(monkeypatch):
