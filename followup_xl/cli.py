@@ -107,7 +107,7 @@ def next_cmd(date: str, cadence: int, max_days: int, country: Optional[str], sub
 
 # ---------------------------------------------------------------------------- holidays
 
-@app.command("holidays", short_help="Print a year's public holidays, or refill a tracker's Holidays sheet.", epilog="\b\nExamples:\n  followup-xl holidays --country US --subdivision CA --year 2026\n"
+@app.command("holidays", short_help="Public holidays: print a year's, or refill a tracker's sheet.", epilog="\b\nExamples:\n  followup-xl holidays --country US --subdivision CA --year 2026\n"
                   "  followup-xl holidays --update tracker.xlsx")
 @click.option("--country", metavar="CC", help="ISO country code, e.g. US, GB, DE.")
 @click.option("--subdivision", metavar="SD", help="State or region code, e.g. CA.")

@@ -107,8 +107,8 @@ def test_holidays_us_2026_contents(capsys):
     (["next", "10:30"], "'10:30' is not a date"),
     (["next", "2026-11-19", "2026-11-20"], "unexpected extra argument"),
     (["next", "2026-11-19", "--colour", "red"], "No such option"),
-    (["holidays", "--country", "US"], "Missing option '--year'"),
-    (["holidays", "--year", "2026"], "Missing option '--country'"),
+    (["holidays", "--year", "2026"], "Give --country CC"),  # --year defaults to this year (spec)
+    (["holidays", "--update", "t.xlsx", "--country", "US"], "--update takes the place from the tracker"),
     (["holidays", "--country", "XX", "--year", "2026"], "Unknown country code 'XX'"),
     (["holidays", "--country", "US", "--subdivision", "ZZ", "--year", "2026"], "Unknown subdivision"),
     (["holidays", "--country", "US", "--year", "1066"], "--year 1066 is out of range"),
