@@ -382,6 +382,8 @@ def test_xlwings_variant_is_the_native_one_with_one_followup_next_call(native_re
     xl_path = fill_template(case, "xlwings", tmp_path / "xlwings.xlsx")
     native, xlw = (openpyxl.load_workbook(p) for p in (native_path, xl_path))
     for sheet in native.sheetnames:
+        if sheet == schema.HOW_TO_SHEET:  # it explains the variant
+            continue
         for row_n, row_x in zip(native[sheet].iter_rows(), xlw[sheet].iter_rows()):
             for a, b in zip(row_n, row_x):
                 if sheet == CALC_SHEET and a.column_letter == CALC["next"] and a.row >= FIRST_ROW:
