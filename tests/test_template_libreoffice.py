@@ -386,7 +386,8 @@ def test_xlwings_variant_is_the_native_one_with_one_followup_next_call(native_re
             continue
         for row_n, row_x in zip(native[sheet].iter_rows(), xlw[sheet].iter_rows()):
             for a, b in zip(row_n, row_x):
-                if sheet == CALC_SHEET and a.column_letter == CALC["next"] and a.row >= FIRST_ROW:
+                if sheet == CALC_SHEET and a.column_letter in (CALC["next"], CALC["check_holidays"]) \
+                        and a.row >= FIRST_ROW:  # the call, and no Check holidays: it knows every year
                     continue
                 assert a.value == b.value, (sheet, a.coordinate)
     call = xlw[CALC_SHEET][f"{CALC['next']}{FIRST_ROW}"].value
@@ -405,7 +406,8 @@ def test_xlwings_variant_is_the_native_one_with_one_followup_next_call(native_re
     want = [calc[f"{CALC['next']}{r}"].value for r in rows]
     want = [w.date() if isinstance(w, dt.datetime) else (None if w in ("", None) else w) for w in want]
     got = [g[0].date() if isinstance(g[0], dt.datetime) else g[0] for g in got]
-    assert sum(1 for w in want if w) > 100 and got == want
+    assert sum(1 for w in want if w) > 30
+    assert got == want
 
 
 def test_require_libreoffice_fails_in_ci_and_skips_elsewhere(monkeypatch):
