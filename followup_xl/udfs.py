@@ -549,7 +549,9 @@ def _max_days(v: Any) -> int | None:
 
 def _workdays(v: Any) -> int | None:
     number = cell_number(v, "Days")
-    if number is not None and abs(number) > _MAX_WORKDAYS:
+    if number is not None and number != number:  # NaN: no cell holds it, but Python callers can pass it
+        raise UsageError(f"Days {quote(shown(v))} is not a number.")
+    if number is not None and not abs(number) <= _MAX_WORKDAYS:
         raise UsageError(f"Days {quote(shown(v))} is too large: use at most {_MAX_WORKDAYS:,}.")
     return None if number is None else int(number)  # WORKDAY.INTL truncates toward zero
 

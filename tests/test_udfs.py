@@ -533,3 +533,12 @@ def test_one_cell_cadence_over_a_range_and_its_message(xl):
     assert got == [d("2026-11-23"), None, d("2026-11-27")]
     bad = flat(xl.call("FOLLOWUP_NEXT", bases, "weekly"))
     assert bad[1] is None and bad[0] == bad[2] and bad[0].startswith("#VALUE? Cadence 'weekly'")
+
+
+def test_workday_nan_days_is_a_message_not_a_traceback():
+    """Hypothesis once found FOLLOWUP_WORKDAY(None, nan) answering '#ERROR! ... ValueError'."""
+    from followup_xl.udfs import FOLLOWUP_WORKDAY
+
+    answer = FOLLOWUP_WORKDAY("2026-11-30", float("nan"))
+    text = str(answer[0][0] if isinstance(answer, list) and answer and isinstance(answer[0], list) else answer)
+    assert "not a number" in text and "ValueError" not in text and "#ERROR" not in text
