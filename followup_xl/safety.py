@@ -700,7 +700,6 @@ _TAG_REST = re.compile(rb'(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*(/?)>'
 # or below serial -1.0675e11; no tracker holds a number anywhere near that.
 _NEGATIVE = re.compile(rb'<(?:[\w.-]+:)?v>\s*(-[^<]{1,40}|\+?(?i:nan|inf|infinity)\s*)<')
 MIN_NUMBER = -1e11
-_ODD_CELL = re.compile(rb'<c(?:[>\t\n\r]| (?!r="))')  # a cell tag whose first attribute is not r=
 _PREFIXED_CELL = re.compile(rb':c[\s>/]')
 _TOKEN = re.compile(rb'<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*)\s*(/?)>')
 _R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Za-z]*)([0-9]*)["\']')
@@ -709,24 +708,23 @@ FAST_ROWS, FAST_COLUMNS = 99_999, 26  # what a sheet without far candidates can 
 
 def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
     """The part's XML in chunks that end just before a '<', so no tag is ever split (a tag
-    cannot contain '<'); an unbroken run longer than MAX_TAG is refused."""
+    cannot contain '<'); an unbroken run longer than MAX_TAG is refused. A large part is
+    inflated in a worker thread (zlib releases the GIL) while this one searches the chunk
+    before: the scan then costs about what its searches cost, not their sum with inflating."""
     carry = b""
     try:
-        with zf.open(info) as member:
-            while True:
-                data = member.read(CHUNK * 8)
-                if not data:
-                    break
-                data = carry + data
-                cut = data.rfind(b"<")
-                if cut <= 0:
-                    if len(data) > MAX_TAG:
-                        raise TrackerError(f"{shown} has a sheet with a single text or tag of more than "
-                                           f"{MAX_TAG >> 20} MB, which Excel never writes: it may be hostile; {_RESAVE}.")
-                    carry = data
-                    continue
-                carry = data[cut:]
-                yield data[:cut]
+        blocks = _inflated_ahead(zf, info) if info.file_size >= AHEAD_MIN_BYTES else _inflated(zf, info)
+        for data in blocks:
+            data = carry + data
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                if len(data) > MAX_TAG:
+                    raise TrackerError(f"{shown} has a sheet with a single text or tag of more than "
+                                       f"{MAX_TAG >> 20} MB, which Excel never writes: it may be hostile; {_RESAVE}.")
+                carry = data
+                continue
+            carry = data[cut:]
+            yield data[:cut]
     except TrackerError:
         raise
     except Exception:  # BadZipFile (a bad CRC, a size that lied), zlib.error, ...
@@ -735,9 +733,68 @@ def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
         yield carry
 
 
+AHEAD_MIN_BYTES = 16 << 20  # parts at least this large (inflated) are inflated in a worker thread
+
+
+def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """The part's inflated bytes, CHUNK * 8 at a time (zipfile checks the CRC at the end)."""
+    with zf.open(info) as member:
+        while True:
+            data = member.read(CHUNK * 8)
+            if not data:
+                return
+            yield data
+
+
+def _inflated_ahead(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """_inflated, produced one block ahead by a worker thread; an exception there (a bad CRC,
+    a damaged stream) is raised here. Closing the generator early (a refusal) stops the
+    worker before the archive is closed."""
+    import queue
+    import threading
+
+    blocks: queue.Queue = queue.Queue(maxsize=2)  # at most ~3 blocks of CHUNK * 8 in memory
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                blocks.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for data in _inflated(zf, info):
+                if not put(("data", data)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the scanning thread
+            put(("error", exc))
+
+    worker = threading.Thread(target=produce, name="followup-xl-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = blocks.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join()
+
+
 # Cheap searches (a literal prefix, no match in a normal tracker) that every match of the
 # exact patterns contains: the exact pattern runs only where its hint is found.
-_FAR_HINT = re.compile(rb'r="[A-Za-z](?:[A-Za-z]|[0-9]{6})')  # in every _FAR_CELL match
+# A cell tag that is odd (its first attribute is not r=") or whose reference may be far (every _FAR_CELL match in
+# a cell tag is in one): a tag `<c r="A1"` to `<c r="Z99999"` is neither and not matched, so
+# one search skips every cell of a usual tracker.
+_CELL_HINT = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,5}")[>\t\n\r ]')
 _NEGATIVE_HINT = re.compile(rb'v>\s*(?:-|\+?[NnIi])')  # in every _NEGATIVE match
 MAX_ODD_NUMBERS = 10_000  # odd numbers noted per sheet part (more are left as python-calamine reads them)
 _ERROR_MARK = re.compile(rb't="e"')  # the marker of an error cell, as the reader's scan looks for it
@@ -753,7 +810,7 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
     for chunk in ((data,) if data is not None else _sheet_chunks(zf, info, shown)):
         marked = marked or _ERROR_MARK.search(chunk) is not None  # (a regex finds it faster than `in`)
         formula = formula or _FORMULA_MARK.search(chunk) is not None
-        odd = odd or _ODD_CELL.search(chunk) is not None or _PREFIXED_CELL.search(chunk) is not None
+        odd = odd or _PREFIXED_CELL.search(chunk) is not None
         hint = _NEGATIVE_HINT.search(chunk)
         if hint:
             # from the '<' that opens the hinted <v> (a namespace prefix holds none)
@@ -761,13 +818,22 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
                 found = _check_number(chunk, m, sheet, shown)
                 if found and numbers is not None and len(numbers) < MAX_ODD_NUMBERS:
                     numbers.append(found)
-        hint = None if odd else _FAR_HINT.search(chunk)  # odd: the walk below measures anyway
-        if hint:
-            for m in _FAR_CELL.finditer(chunk, hint.start()):
-                rest = _TAG_REST.match(chunk, m.end())
-                if rest and not rest.group(1):  # an attribute of a start tag, not text or <c .../>
-                    ref = _SPLIT_REF.search(m.group())
-                    rows, cols = max(rows, int(ref.group(2))), max(cols, column_number(ref.group(1)))
+        # One search visits every cell tag once: an odd one ends the search (the walk below
+        # measures anyway), a far candidate's reference is measured.
+        at = 0
+        while not odd:
+            m = _CELL_HINT.search(chunk, at)
+            if m is None:
+                break
+            at = m.end()
+            if chunk[m.start():m.start() + 6] != b'<c r="':
+                odd = True
+                break
+            far = _FAR_CELL.match(chunk, m.start() + 3)
+            rest = far and _TAG_REST.match(chunk, far.end())
+            if rest and not rest.group(1):  # a start tag's reference, not <c .../>
+                ref = _SPLIT_REF.search(far.group())
+                rows, cols = max(rows, int(ref.group(2))), max(cols, column_number(ref.group(1)))
     if odd or rows * cols > MAX_CELLS:
         # cells without r="A1", prefixed tags, or far cells: follow python-calamine's own walk
         rows, cols = _walk_span(zf, info, sheet, shown)

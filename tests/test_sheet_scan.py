@@ -1,0 +1,146 @@
+"""The sheet scan of the safety check gives the same verdict however it runs (issue 13).
+
+A large sheet part is inflated in a worker thread while the scanning thread searches the
+block before (safety._inflated_ahead), and one search (safety._CELL_HINT) looks for odd
+and far cells at once. Each file below is checked with the worker thread forced on and
+forced off: the verdicts (the refusal's sentence, or what the check hands the reader) are
+the same, no worker thread outlives the check, and the fast estimate of a sheet's extent
+never lets through a grid that python-calamine's own walk (safety._walk_span) would refuse.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import zipfile
+
+import pytest
+
+from followup_xl import safety
+from followup_xl.errors import TrackerError
+from test_hostile import add_cells, good_tracker
+
+CELLS = [
+    b'<row r="3"><c r="XFD3"><v>1</v></c></row>',
+    b'<row r="9"><c r="XFD1048576" s="1"/></row>',
+    b'<row r="9"><c r="F9" t="inlineStr"><is><t>r="XFD1048576"</t></is></c></row>',
+    b'<row r="200000"><c r="E200000"><v>1</v></c></row>',
+    b"<row><c><v>1</v></c><c><v>2</v></c></row>",
+    b'<row r="1048576"><c r="A1048576"><v>1</v></c><c r="O1048576"><v>1</v></c></row>',
+    b'<row r="700000"><c s="1" r="Z700000"><v>1</v></c></row>',
+    b'<row r="700000"><c foo=">" r="Z700000"><v>1</v></c></row>',
+    b'<row r="700000"><c r="Z700000" foo="/>"><v>1</v></c></row>',
+    b'<row r="700000"><c\tr="Z700000"><v>1</v></c></row>',
+    b"<row r='700000'><c r='Z700000'><v>1</v></c></row>",
+    b'<row r="9"><c r="zzzz9"><v>1</v></c></row>',
+    b'<row r="9"><c r="a1"><v>1</v></c><c r="AA99999"><v>1</v></c></row>',
+    b'<row r="99999"><c r="Z99999"><v>1</v></c></row>',
+    b'<row r="700000"><c r="Z700000"><v>1</v></c></row>',
+    b'<row r="9"><c r="A9"><v>1</v></c><c r="AB9999"><v>1</v></c></row>',
+    b'<row r="9"><c r="A9"><v>-5</v></c><c r="B9"><v>NaN</v></c><c r="C9" t="e"><v>#N/A</v></c></row>',
+    b'<row r="9"><c s="1"><v>-1e308</v></c></row>',
+    b'<row r="9"><c r="A9"><f>1+1</f></c></row>',
+]
+
+
+def _verdict(path, ahead: bool, monkeypatch) -> tuple:
+    monkeypatch.setattr(safety, "AHEAD_MIN_BYTES", 0 if ahead else 1 << 62)
+    monkeypatch.setattr(safety, "CHUNK", 64)  # many blocks, so the worker runs ahead of the scan
+    monkeypatch.setattr(safety, "SMALL_FILE", 0)  # the sheet is streamed, not read whole
+    monkeypatch.setattr(safety, "PROLOG_SCAN", 256)
+    try:
+        seen = safety.workbook_check(path)
+    except TrackerError as exc:
+        return ("refused", str(exc))
+    return ("passed", sorted(seen.scanned), sorted(seen.error_parts), sorted(seen.formula_parts),
+            {k: list(v) for k, v in seen.odd_numbers.items()})
+
+
+def _workers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "followup-xl-inflate"]
+
+
+@pytest.mark.parametrize("xml", CELLS)
+def test_the_inflating_thread_changes_no_verdict(tmp_path, monkeypatch, xml):
+    monkeypatch.setattr(safety, "MAX_CELLS", 200_000 * 26)
+    path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "odd.xlsx", xml)
+    assert _verdict(path, True, monkeypatch) == _verdict(path, False, monkeypatch)
+    assert not _workers()
+
+
+def test_a_damaged_part_inflated_ahead_is_one_sentence(tmp_path, monkeypatch):
+    """Bytes flipped inside the sheet: the worker's zlib or CRC error reaches the scan as the
+    damaged-file sentence, and the worker is gone."""
+    good = good_tracker(tmp_path / "good.xlsx")
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (k, k, k) for k in range(4, 3000))
+    big = add_cells(good, tmp_path / "big.xlsx", rows)
+    data = bytearray(big.read_bytes())
+    with zipfile.ZipFile(big) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for k in range(start + info.compress_size // 2, start + info.compress_size - 10):
+        data[k] ^= 0x55
+    path = tmp_path / "flipped.xlsx"
+    path.write_bytes(bytes(data))
+    verdict = _verdict(path, True, monkeypatch)
+    assert verdict[0] == "refused" and "damaged or incomplete" in verdict[1], verdict
+    assert verdict == _verdict(path, False, monkeypatch)
+    assert not _workers()
+
+
+def test_a_refusal_mid_part_stops_the_worker(tmp_path, monkeypatch):
+    """A text run longer than MAX_TAG early in a long part: the scan refuses while the worker
+    still has blocks to inflate; it is stopped and joined before the archive closes."""
+    monkeypatch.setattr(safety, "MAX_TAG", 4 << 10)
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (k, k, k) for k in range(10, 20000))
+    xml = b'<row r="9"><c r="A9" t="inlineStr"><is><t>' + b"A" * (64 << 10) + b"</t></is></c></row>" + rows
+    path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "long.xlsx", xml)
+    verdict = _verdict(path, True, monkeypatch)
+    assert verdict[0] == "refused" and "single text or tag" in verdict[1]
+    assert not _workers()
+
+
+SPANS = [xml for xml in CELLS if b"-1e308" not in xml]  # the grid decides (not a number)
+
+
+@pytest.mark.parametrize("xml", SPANS)
+def test_the_check_refuses_exactly_the_grids_the_walk_refuses(tmp_path, monkeypatch, xml):
+    monkeypatch.setattr(safety, "MAX_CELLS", 150_000 * 26)
+    _agrees_with_the_walk(add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "odd.xlsx", xml), monkeypatch)
+
+
+def _agrees_with_the_walk(path, monkeypatch) -> None:
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+        rows, cols = safety._walk_span(zf, info, "Tracker", path.name)
+    verdict = _verdict(path, True, monkeypatch)
+    assert (verdict[0] == "refused") == (rows * cols > safety.MAX_CELLS), (verdict, rows, cols)
+
+
+def _cell(rng: random.Random) -> bytes:
+    """A cell tag as Excel, other writers or a hostile file may write it."""
+    # (a reference without its letters or its digits is an error of python-calamine's,
+    # reported by the reader, not a grid to measure)
+    col = rng.choice([b"A", b"Z", b"AA", b"XFD", b"zz"])
+    row = rng.choice([b"1", b"99999", b"100000", b"700000", b"1048576"])
+    plain = [b' r="%s%s"' % (col, row), b' r="%s%s" s="2"' % (col, row)]
+    odd = [b" r='%s%s'" % (col, row), b"", b' s="1" r="%s%s"' % (col, row), b'\tr="%s%s"' % (col, row)]
+    ref = rng.choice(plain) if rng.random() < 0.85 else rng.choice(odd)
+    prefix = b"x:" if rng.random() < 0.05 else b""
+    end = rng.choice([b"><v>1</v></c>", b"/>"]) if not prefix else b"><x:v>1</x:v></x:c>"
+    return b"<" + prefix + b"c" + ref + end
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_the_fast_estimate_agrees_with_the_walk(tmp_path, monkeypatch, seed):
+    """Random rows of random cell tags: the check refuses exactly when python-calamine's
+    walk of the same sheet spans more than MAX_CELLS (MAX_CELLS lowered to make both sides
+    of the limit likely)."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(safety, "MAX_CELLS", 150_000 * 26)
+    xml = b"".join(
+        (b'<row r="%d">' % rng.choice([20, 99999, 100000, 700000]) if rng.random() < 0.7 else b"<row>")
+        + b"".join(_cell(rng) for _ in range(rng.randint(1, 3))) + b"</row>"
+        for _ in range(rng.randint(1, 4)))
+    _agrees_with_the_walk(add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "random.xlsx", xml),
+                          monkeypatch)
