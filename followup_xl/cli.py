@@ -600,5 +600,21 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+def run() -> None:
+    """The `followup-xl` command: main(), then the process ends at once, without the
+    interpreter freeing every object one by one (a 100,000-row tracker leaves about a
+    million; that takes ~0.1 s the system does better in no time). Output files are complete
+    by then (written whole, output.write_atomic); standard output and error are flushed
+    first, and when that fails (a closed pipe) the usual exit reports it."""
+    code = main()
+    try:
+        for stream in (sys.stdout, sys.stderr):  # None when the process started without one
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

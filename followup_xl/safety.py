@@ -151,11 +151,15 @@ class WorkbookCheck:
     # written), ...); the reader puts the values back as written (see defused)
     odd_numbers: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False)
 
+    # sheet parts scanned for their extent and odd numbers only (workbook_check's
+    # marks_below): whether they hold an error cell or a formula is not known
+    unmarked: frozenset[str] = field(default=frozenset(), compare=False)
+
     def may_hold_errors(self, part: str) -> bool:
-        return part not in self.scanned or part in self.error_parts
+        return part not in self.scanned or part in self.unmarked or part in self.error_parts
 
     def may_hold_formulas(self, part: str) -> bool:
-        return part not in self.scanned or part in self.formula_parts
+        return part not in self.scanned or part in self.unmarked or part in self.formula_parts
 
 
 def check_workbook(path: str | os.PathLike[str]) -> None:
@@ -166,7 +170,7 @@ def check_workbook(path: str | os.PathLike[str]) -> None:
     """
     global _LAST
     _LAST = None
-    seen = workbook_check(path)
+    seen = workbook_check(path, marks_below=None)  # every part searched: the note is complete
     _LAST = (os.fspath(path), _identity(path), seen)
 
 
@@ -226,9 +230,20 @@ def _too_large(shown: str, size: int) -> str:
             "check that it is the right file.")
 
 
-def workbook_check(path: str | os.PathLike[str], data: bytes | None = None) -> WorkbookCheck:
+# A sheet part this large (inflated) is not searched for error cells and formulas by the
+# check (the verdict does not depend on them): the reader looks for them itself while
+# python-calamine parses the part in another thread (reader/workbook.py THREAD_MIN_BYTES).
+MARKS_BELOW = 4 << 20
+
+
+def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
+                   marks_below: int | None = -1) -> WorkbookCheck:
     """check_workbook, returning what the reader can reuse (WorkbookCheck). With `data` (what
-    read_whole gave), those bytes are checked and the file is not opened again."""
+    read_whole gave), those bytes are checked and the file is not opened again. A sheet part
+    of `marks_below` bytes or more (-1: MARKS_BELOW; None: none) is not searched for error
+    cells and formulas (WorkbookCheck.unmarked)."""
+    if marks_below == -1:
+        marks_below = MARKS_BELOW
     global _DEFUSED_CHECKED
     if not _DEFUSED_CHECKED:  # once per process: the reader may parse with openpyxl later
         ensure_defusedxml()
@@ -259,12 +274,17 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None) -> W
             scanned: set[str] = set()  # sheets may share a part: scan each part once
             errors: set[str] = set()
             formulas: set[str] = set()
+            unmarked: set[str] = set()
             odd: dict[str, list[tuple[str, str]]] = {}
             for name, part in sheets:
                 if part is not None and part not in scanned:
                     scanned.add(part)
                     found: list[tuple[str, str]] = []
-                    marked, formula = _check_span(zf, zf.getinfo(part), name, shown, whole.get(part), found)
+                    info = zf.getinfo(part)
+                    marks = marks_below is None or info.file_size < marks_below
+                    if not marks:
+                        unmarked.add(part)
+                    marked, formula = _check_span(zf, info, name, shown, whole.get(part), found, marks)
                     if marked:
                         errors.add(part)
                     if formula:
@@ -275,7 +295,8 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None) -> W
                                  {part: zf.getinfo(part).file_size for part in scanned},
                                  frozenset(formulas),
                                  tuple(i.filename for i in infos if i.filename.startswith("xl/tables/")),
-                                 odd_numbers={k: tuple(v) for k, v in odd.items()})
+                                 odd_numbers={k: tuple(v) for k, v in odd.items()},
+                                 unmarked=frozenset(unmarked))
     if not names:
         raise TrackerError(f"{shown} has no sheets: open it in Excel and save it again, or start "
                            "from `followup-xl template`.")
@@ -802,11 +823,13 @@ _FORMULA_MARK = re.compile(rb"<f[\s>/]")  # a formula (the reader checks it has 
 
 
 def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str,
-                data: bytes | None = None, numbers: list | None = None) -> tuple[bool, bool]:
+                data: bytes | None = None, numbers: list | None = None,
+                marks: bool = True) -> tuple[bool, bool]:
     """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns). Returns whether
     the part holds the marker t="e" of an error cell, and a formula (a chunk never splits a
-    tag), so the reader's scans are skipped when it does not. `data`: the whole part, already read."""
-    rows, cols, odd, marked, formula = FAST_ROWS, FAST_COLUMNS, False, False, False
+    tag), so the reader's scans are skipped when it does not (both True when `marks` is
+    False: not searched). `data`: the whole part, already read."""
+    rows, cols, odd, marked, formula = FAST_ROWS, FAST_COLUMNS, False, not marks, not marks
     for chunk in ((data,) if data is not None else _sheet_chunks(zf, info, shown)):
         marked = marked or _ERROR_MARK.search(chunk) is not None  # (a regex finds it faster than `in`)
         formula = formula or _FORMULA_MARK.search(chunk) is not None

@@ -207,7 +207,7 @@ def test_wheel_ships_the_package_py_typed_and_license(wheel):
     assert {c for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)} == {
         f"Programming Language :: Python :: 3.{minor}" for minor in (10, 11, 12, 13)}
     assert not meta.get_all("Project-URL")
-    assert "followup-xl = followup_xl.cli:main" in entry_points
+    assert "followup-xl = followup_xl.cli:run" in entry_points
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n\nCopyright (c) 2026 followup-xl developers\n")
 
 

@@ -10,6 +10,7 @@ never lets through a grid that python-calamine's own walk (safety._walk_span) wo
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import threading
 import zipfile
@@ -18,6 +19,7 @@ import pytest
 
 from followup_xl import safety
 from followup_xl.errors import TrackerError
+from followup_xl.tracker import read_tracker
 from test_hostile import add_cells, good_tracker
 
 CELLS = [
@@ -144,3 +146,40 @@ def test_the_fast_estimate_agrees_with_the_walk(tmp_path, monkeypatch, seed):
         for _ in range(rng.randint(1, 4)))
     _agrees_with_the_walk(add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "random.xlsx", xml),
                           monkeypatch)
+
+
+def _typed(data) -> tuple:
+    """What a read gives the rules and the user: every typed column and every problem."""
+    import numpy as np
+
+    columns = {f"{kind}.{k}": repr(v.tolist() if isinstance(v, np.ndarray) else list(v))  # repr: NaN == NaN
+               for kind in ("dates", "numbers", "text") for k, v in getattr(data, kind).items()}
+    return (columns, data.status.tolist(), data.rows.tolist(), [vars(p) for p in data.problems])
+
+
+def test_a_large_sheet_read_beside_its_scan_reads_as_a_small_one(tmp_path, monkeypatch):
+    """A tracker past the size at which python-calamine parses in a thread and the check
+    leaves error cells and formulas to the reader (safety.MARKS_BELOW): an error cell, a
+    formula with no stored result and odd numbers (a negative date, NaN) in it are found
+    and reported exactly as when the same file is read the sequential way."""
+    from followup_xl.reader import workbook
+    from trackers import fast_tracker
+
+    path = fast_tracker(tmp_path / "big.xlsx", 7_000, as_of=dt.date(2026, 11, 25))
+    odd = (b'<row r="7003"><c r="A7003" t="inlineStr"><is><t>Err Inc</t></is></c>'
+           b'<c r="G7003" t="e"><v>#N/A</v></c></row>'
+           b'<row r="7004"><c r="A7004" t="inlineStr"><is><t>Formula Ltd</t></is></c>'
+           b'<c r="G7004"><f>TODAY()-3</f></c></row>'
+           b'<row r="7005"><c r="A7005" t="inlineStr"><is><t>Odd GmbH</t></is></c>'
+           b'<c r="F7005" s="1"><v>-5</v></c><c r="G7005" s="1"><v>NaN</v></c></row>')
+    big = add_cells(path, tmp_path / "odd.xlsx", odd)
+    with zipfile.ZipFile(big) as zf:
+        assert zf.getinfo("xl/worksheets/sheet1.xml").file_size >= safety.MARKS_BELOW
+    threaded = read_tracker(big)
+    monkeypatch.setattr(workbook, "THREAD_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(safety, "MARKS_BELOW", 1 << 62)
+    sequential = read_tracker(big)
+    assert _typed(threaded) == _typed(sequential)
+    shown = " ".join(f"{p.row} {p.column} {p.message}" for p in threaded.problems)
+    for row in ("7003", "7004", "7005"):
+        assert row in shown, shown

@@ -181,7 +181,8 @@ class _LazyZip:
 # A Tracker sheet part larger than this is parsed by python-calamine in a worker thread (it
 # releases the GIL) while this thread scans the same part for error cells and imports the
 # holidays countries: a 100,000-row sheet takes calamine ~0.6 s, the scan ~0.1 s, the import
-# ~0.1 s. Small sheets are not worth a thread.
+# ~0.1 s. Small sheets are not worth a thread. (The safety check leaves the error cells and
+# formulas of parts this large to that scan: safety.MARKS_BELOW, the same size.)
 THREAD_MIN_BYTES = 4 << 20
 
 
