@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from .dates import coerce_date
@@ -217,6 +218,19 @@ def _body(kind: str, position: str, when: str, first: bool) -> list[str]:
             "Is there any news on the timing? Thank you for keeping me posted."]
 
 
+def _when(day: dt.date, country: Any, working: bool) -> str:
+    """What the first draft after an interview thanks for: "our conversation on <date>"."""
+    return f"our conversation on {natural_date(day, country, weekday=working)}"
+
+
+def _compose(greeting_line: str, paragraphs: list[str], signature: list[str]) -> str:
+    """The e-mail body: the greeting, each paragraph, the signature, a blank line between."""
+    lines = [greeting_line, ""]
+    for paragraph in paragraphs:
+        lines += [paragraph, ""]
+    return "\n".join(lines + signature)
+
+
 def draft(contact_name: Any, company: Any, role: Any = None, interview_date: Any = None, *,
           followups_sent: Any = 0, status: Any = None, meaning: Any = None, your_name: Any = None,
           country: Any = "US", calendar: Any = None) -> str:
@@ -228,7 +242,7 @@ def draft(contact_name: Any, company: Any, role: Any = None, interview_date: Any
     the pause, no interview yet never says "meet again", an offer asks about next steps.
     Signed with your_name when given; dates written the country's way; the interview's
     weekday named only when it was a working day (of `calendar` when given, else Monday to
-    Friday).
+    Friday). `drafts` writes many at once, the same text.
     """
     company_text, role_text = clean_text(company), clean_text(role)
     position = _position(company_text, role_text)
@@ -238,12 +252,98 @@ def draft(contact_name: Any, company: Any, role: Any = None, interview_date: Any
     when = ""
     if day is not None:
         working = calendar.is_workday(day) if calendar is not None else day.weekday() < 5
-        when = f"our conversation on {natural_date(day, country, weekday=working)}"
+        when = _when(day, country, working)
     paragraphs = _body(kind, position, when, _count(followups_sent) == 0)
-    lines = [greeting(contact_name), ""]
-    for paragraph in paragraphs:
-        lines += [paragraph, ""]
-    return "\n".join(lines + _signature(your_name))
+    return _compose(greeting(contact_name), paragraphs, _signature(your_name))
+
+
+def drafts(contact_names: Sequence[Any], companies: Sequence[Any], roles: Sequence[Any],
+           interview_dates: Sequence[Any], followups_sent: Sequence[Any], statuses: Sequence[Any],
+           meanings: Sequence[Any], *, your_name: Any = None, country: Any = "US",
+           calendar: Any = None) -> list[str]:
+    """`draft` for many rows of one tracker at once, given as columns of equal length (cell
+    values: text, numbers, dates, None); your_name, country and calendar are the tracker's.
+
+    Each text equals draft(contact_names[k], companies[k], roles[k], interview_dates[k],
+    followups_sent=followups_sent[k], status=statuses[k], meaning=meanings[k], ...). Faster
+    for a long list: the interview days' working-day flags come in one calendar look-up,
+    and the greeting, the position, the situation, the date and the body are worked out
+    once per distinct value (many rows share them).
+    """
+    if getattr(interview_dates, "dtype", None) is not None and interview_dates.dtype.kind == "M":
+        days = interview_dates.astype("datetime64[D]").tolist()  # a datetime64 column: NaT -> None
+        working = _working_flags(days, calendar, interview_dates)
+    else:
+        days = [v if type(v) is dt.date else coerce_date(v) for v in interview_dates]
+        working = _working_flags(days, calendar)
+    signature = _signature(your_name)
+    greetings: dict[Any, str] = {}
+    positions: dict[tuple, str] = {}
+    kinds: dict[tuple, tuple[str, bool]] = {}
+    whens: dict[tuple, str] = {}
+    templates: dict[tuple, str] = {}
+    out = []
+    for name, company, role, day, work, sent, status, meaning in zip(
+            contact_names, companies, roles, days, working, followups_sent, statuses, meanings):
+        key = _key(name)
+        hello = greetings.get(key)
+        if hello is None:
+            hello = greetings[key] = greeting(name)
+        key = (_key(company), _key(role))
+        position = positions.get(key)
+        if position is None:
+            position = positions[key] = _position(clean_text(company), clean_text(role))
+        key = (_key(status), _key(meaning), day is None, sent)  # sent counts only through _count
+        kind, first = kinds.get(key) or kinds.setdefault(key, (
+            situation(interviewed=day is not None, followups_sent=sent, status=status, meaning=meaning),
+            _count(sent) == 0))
+        when = ""
+        if day is not None:
+            when = whens.get((day, work))
+            if when is None:
+                when = whens[day, work] = _when(day, country, work)
+        out.append(hello + _filled(templates, kind, first, position, when, signature))
+    return out
+
+
+# Stand-ins for the position and the date in a body template (a control character no
+# wording holds; a text that holds one is written directly).
+_POSITION, _WHEN = "\x00", "\x01"
+
+
+def _filled(templates: dict, kind: str, first: bool, position: str, when: str,
+            signature: list[str]) -> str:
+    """All of a draft but the greeting: _body's text for the situation, written once with
+    stand-ins and filled in per row. The stand-in for the position ends in the position's
+    own last character, so `sentence` adds a full stop exactly where it would for it."""
+    end = position[-1:]
+    if not end or end.isspace() or _POSITION in position or _WHEN in position:
+        return _compose("", _body(kind, position, when, first), signature)
+    key = (kind, first, bool(when), end)
+    template = templates.get(key)
+    if template is None:
+        template = templates[key] = _compose(
+            "", _body(kind, _POSITION + end, _WHEN if when else "", first), signature)
+    text = template.replace(_POSITION + end, position)
+    return text.replace(_WHEN, when) if when else text
+
+
+def _key(value: Any) -> Any:
+    """A cache key that tells 1, 1.0 and True apart (equal in a dict, not in a draft)."""
+    return value if value is None or type(value) is str else (type(value), value)
+
+
+def _working_flags(days: list[dt.date | None], calendar: Any, column: Any = None) -> list[bool]:
+    """Whether each day (None: no interview) is a working day: of the calendar when given,
+    in one look-up (on `column`, the same days as datetime64, when at hand); else Monday to
+    Friday."""
+    if calendar is None:
+        return [day is not None and day.weekday() < 5 for day in days]
+    import numpy as np
+
+    if column is None:
+        column = np.array(days, dtype="datetime64[D]")
+    return calendar.is_workday_many(column).tolist()
 
 
 def subject(company: Any, role: Any = None) -> str:
