@@ -280,7 +280,7 @@ def drafts(contact_names: Sequence[Any], companies: Sequence[Any], roles: Sequen
     greetings: dict[Any, str] = {}
     positions: dict[tuple, str] = {}
     kinds: dict[tuple, tuple[str, bool]] = {}
-    whens: dict[tuple, str] = {}
+    whens: dict[dt.date, str] = {}
     templates: dict[tuple, str] = {}
     out = []
     for name, company, role, day, work, sent, status, meaning in zip(
@@ -299,9 +299,9 @@ def drafts(contact_names: Sequence[Any], companies: Sequence[Any], roles: Sequen
             _count(sent) == 0))
         when = ""
         if day is not None:
-            when = whens.get((day, work))
+            when = whens.get(day)  # a day's working flag is the same in every row
             if when is None:
-                when = whens[day, work] = _when(day, country, work)
+                when = whens[day] = _when(day, country, work)
         out.append(hello + _filled(templates, kind, first, position, when, signature))
     return out
 
