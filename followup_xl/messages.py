@@ -181,7 +181,8 @@ def _signature(your_name: Any) -> list[str]:
 
 def _body(kind: str, position: str, when: str, first: bool) -> list[str]:
     """The paragraphs of a draft. `when`: "our conversation on <date>" after an interview,
-    else "" (and then nothing says "meet again")."""
+    else "" (and then nothing says "meet again"). Only put the position and `when` into the
+    text as they are: `drafts` writes this once per situation with stand-ins for them."""
     again = "meet again" if when else "talk"
     if kind == OFFER and not first:
         return [sentence(f"I hope all is well. A short note about the offer for {position}"),
@@ -270,12 +271,12 @@ def drafts(contact_names: Sequence[Any], companies: Sequence[Any], roles: Sequen
     and the greeting, the position, the situation, the date and the body are worked out
     once per distinct value (many rows share them).
     """
+    column = None  # the dates as datetime64[D] when given so (a reader's column): NaT blank
     if getattr(interview_dates, "dtype", None) is not None and interview_dates.dtype.kind == "M":
-        days = interview_dates.astype("datetime64[D]").tolist()  # a datetime64 column: NaT -> None
-        working = _working_flags(days, calendar, interview_dates)
-    else:
-        days = [v if type(v) is dt.date else coerce_date(v) for v in interview_dates]
-        working = _working_flags(days, calendar)
+        column = interview_dates.astype("datetime64[D]")
+        interview_dates = column.tolist()  # NaT -> None
+    days = [v if type(v) is dt.date else coerce_date(v) for v in interview_dates]
+    working = _working_flags(days, calendar, column)
     signature = _signature(your_name)
     greetings: dict[Any, str] = {}
     positions: dict[tuple, str] = {}
@@ -335,8 +336,8 @@ def _key(value: Any) -> Any:
 
 def _working_flags(days: list[dt.date | None], calendar: Any, column: Any = None) -> list[bool]:
     """Whether each day (None: no interview) is a working day: of the calendar when given,
-    in one look-up (on `column`, the same days as datetime64, when at hand); else Monday to
-    Friday."""
+    in one look-up (on `column`, the same days as datetime64[D], when at hand: quicker than
+    converting the dates); else Monday to Friday."""
     if calendar is None:
         return [day is not None and day.weekday() < 5 for day in days]
     import numpy as np

@@ -7,6 +7,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_xl.calendar import get_calendar
 from followup_xl.messages import draft, drafts
@@ -59,7 +61,7 @@ def _one_by_one(rows, **tracker) -> list[str]:
 def test_drafts_equal_draft_row_by_row(country, weekend, your_name):
     rows = _rows(1500, loose=True)
     for calendar in (None, get_calendar(country or "US", None, weekend, [dt.date(2026, 11, 19)])):
-        tracker = dict(your_name=your_name, country=country, calendar=calendar)
+        tracker = {"your_name": your_name, "country": country, "calendar": calendar}
         expected = _one_by_one(rows, **tracker)
         assert drafts(*zip(*rows), **tracker) == expected
         assert len(set(expected)) > 300  # the rows really differ
@@ -85,15 +87,15 @@ def test_drafts_known_texts():
                  [dt.date(2026, 11, 26), None], [0, 2], [None, "On hold"], [None, None],
                  your_name="Sam Lee", country="US", calendar=us)
     assert got == [
-        "Hi Jane,\n\nThank you again for our conversation on November 26 about the Data Analyst "
+        ("Hi Jane,\n\nThank you again for our conversation on November 26 about the Data Analyst "
         "role at Acme Inc. I enjoyed learning more about the team, and I am still very interested "
         "in the opportunity. I would be glad to meet again if that would be helpful.\n\nCould you "
         "let me know where things stand when you have a moment? I understand these decisions can "
-        "take time.\n\nBest regards,\nSam Lee",
-        "Hi Jane,\n\nI hope you are doing well. I understand the hiring for the position at Acme "
+        "take time.\n\nBest regards,\nSam Lee"),
+        ("Hi Jane,\n\nI hope you are doing well. I understand the hiring for the position at Acme "
         "is on hold for now, and I wanted to say that I remain interested.\n\nI would be glad to "
         "talk once things move. If it helps, just let me know when it would make sense for me to "
-        "check in again.\n\nBest regards,\nSam Lee",
+        "check in again.\n\nBest regards,\nSam Lee"),
     ]
     assert got[0] == draft("Dr. Jane Smith", "Acme Inc.", "Data Analyst", dt.date(2026, 11, 26),
                            your_name="Sam Lee", calendar=us)
@@ -103,3 +105,19 @@ def test_drafts_of_nothing():
     assert drafts([], [], [], [], [], [], []) == []
     assert drafts([], [], [], np.array([], dtype="datetime64[D]"), [], [], [],
                   calendar=get_calendar("US")) == []
+
+
+_TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(COMPANIES + ROLES + NAMES[:-6]),
+                  st.text(alphabet=".!?… \t\x00\x01\x85ab", max_size=5))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(rows=st.lists(st.tuples(_TEXT, _TEXT, _TEXT, st.sampled_from(INTERVIEWS),
+                               st.sampled_from(SENT + LOOSE_SENT), st.sampled_from(STATUSES),
+                               st.sampled_from(MEANINGS)), max_size=8),
+       place=st.sampled_from(PLACES))
+def test_drafts_equal_draft_on_any_text(rows, place):
+    calendar = get_calendar(place[0] or "US", None, place[1])
+    tracker = {"your_name": "Sam", "country": place[0], "calendar": calendar}
+    columns = list(zip(*rows)) or [()] * 7
+    assert drafts(*columns, **tracker) == _one_by_one(rows, **tracker)
