@@ -3,7 +3,9 @@
 Trackers arrive by e-mail. `check_workbook` looks at a file's first bytes, its zip
 directory, the first kilobytes of each XML part and streams each sheet's XML once (nothing
 extracted, memory bounded, 0.25 s for a 100,000-row tracker; a file up to 1 MB is read
-once and its small parts inflated from memory, ~0.2 ms a tracker), and raises `TrackerError` with
+once and its small parts inflated from memory, ~0.2 ms a tracker, and a part byte for byte
+the same as one that passed before, as in a folder of trackers made from one template, is
+not inflated or checked again), and raises `TrackerError` with
 one sentence (the file, what is wrong, what to do) for: a missing or unreadable file, an old
 .xls, a password-protected workbook, a renamed text file, a truncated archive, a zip bomb
 (declared size, compression ratio, part count, sizes that lie), an XML document type
@@ -267,7 +269,7 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
             blob = _small_file(fh, size) if data is None else data
             for info in infos:
                 if info.filename.lower().endswith(XML_SUFFIXES):
-                    whole.keep(info, _check_prolog(zf, info, shown, _part_of(blob, info)))
+                    whole.keep(info, _checked_part(zf, info, shown, blob))
             sheets = _sheets(zf, shown, whole)
             names = [name for name, _ in sheets]
             _refuse_twin_sheets(names, shown)
@@ -538,6 +540,13 @@ def _part_of(blob: bytes | None, info: zipfile.ZipInfo) -> bytes | None:
     local header, its name, the flags, the exact size and the CRC), so that the bytes are
     those zipfile would return; None otherwise, and the part is read through zipfile (which
     then gives the same verdict as ever)."""
+    raw = _raw_part(blob, info)
+    return None if raw is None else _inflate(info, raw)
+
+
+def _raw_part(blob: bytes | None, info: zipfile.ZipInfo) -> bytes | None:
+    """The compressed bytes of a small part in the file's bytes, when its local header is
+    what zipfile checks (the name, the flags, the bounds); else None."""
     if blob is None or info.file_size > PROLOG_SCAN or info.flag_bits & 0x61:
         return None  # large, or encrypted / patched / strongly encrypted: zipfile decides
     at = info.header_offset
@@ -554,7 +563,12 @@ def _part_of(blob: bytes | None, info: zipfile.ZipInfo) -> bytes | None:
     limit = getattr(info, "_end_offset", None)  # newer zipfile: overlapping parts are refused
     if name != info.orig_filename or end > len(blob) or (limit is not None and end > limit):
         return None
-    raw = blob[start:end]
+    return blob[start:end]
+
+
+def _inflate(info: zipfile.ZipInfo, raw: bytes) -> bytes | None:
+    """The part's bytes from its compressed bytes, when they inflate to exactly the declared
+    size and CRC; else None."""
     if info.compress_type == zipfile.ZIP_STORED:
         data = raw
     elif info.compress_type == zipfile.ZIP_DEFLATED:
@@ -570,6 +584,40 @@ def _part_of(blob: bytes | None, info: zipfile.ZipInfo) -> bytes | None:
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
         return None
     return data
+
+
+# The trackers of a folder usually come from one template, so most of their small parts (the
+# theme, the styles, the relationships, a Settings sheet) are the same bytes in every file:
+# each distinct part (its compressed bytes and method) is inflated and prolog-checked once
+# per process. Only parts that passed are kept: (inflated bytes, their CRC), at most
+# SEEN_BUDGET bytes in all (then the memory starts afresh).
+_SEEN: dict[tuple[int, bytes], tuple[bytes, int]] = {}
+SEEN_BUDGET = 4 << 20
+_seen_bytes = 0
+
+
+def _checked_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, blob: bytes | None) -> bytes:
+    """_check_prolog(zf, info, shown, _part_of(blob, info)), skipped for a part whose very
+    bytes passed before: the same compressed bytes and method inflate to the same bytes, and
+    the declared size and CRC must match those bytes as _part_of requires (so the verdict,
+    which depends only on the bytes and that size, is the same)."""
+    global _seen_bytes
+    raw = _raw_part(blob, info)
+    if raw is None:
+        return _check_prolog(zf, info, shown, None)
+    key = (info.compress_type, raw)
+    seen = _SEEN.get(key)
+    if seen is not None and seen[1] == info.CRC and len(seen[0]) == info.file_size:
+        return seen[0]
+    data = _inflate(info, raw)
+    checked = _check_prolog(zf, info, shown, data)
+    if data is not None:
+        if _seen_bytes + len(data) + len(raw) > SEEN_BUDGET:
+            _SEEN.clear()
+            _seen_bytes = 0
+        _SEEN[key] = (data, info.CRC)
+        _seen_bytes += len(data) + len(raw)
+    return checked
 
 
 def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from .. import schema
@@ -138,7 +139,16 @@ def _as_day(v: Any) -> dt.date | None:
         return v.date()
     if isinstance(v, dt.date):
         return v
-    if type(v) is str and any(c.isdigit() for c in v) and len(v) <= 20:
+    if type(v) is str:
+        return _text_day(v)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _text_day(v: str) -> dt.date | None:
+    """A short text holding a digit, as a date (None when it is not one); cached: the header
+    rows of a folder's trackers repeat."""
+    if len(v) <= 20 and any(c.isdigit() for c in v):
         try:
             return coerce_date(v)
         except (NotADateError, ValueError, TypeError, OverflowError):

@@ -40,6 +40,17 @@ _status_column = status_column  # the former name
 
 
 def _status_of(v: Any, table: tuple = ()) -> tuple[str, str | None]:
+    if type(v) is str:  # the usual cell: statuses repeat across a folder's trackers
+        return _text_status(v, table)
+    return _cell_status(v, table)
+
+
+@lru_cache(maxsize=4096)
+def _text_status(v: str, table: tuple) -> tuple[str, str | None]:
+    return _cell_status(v, table)
+
+
+def _cell_status(v: Any, table: tuple = ()) -> tuple[str, str | None]:
     if isinstance(v, CellError):
         return "", f"the cell shows the error {v}: pick a status from the list"
     if is_blank(v):
