@@ -130,16 +130,34 @@ def refuse_input_as_output(out: str | os.PathLike[str], inputs: Iterable[str | o
         where = os.stat(target) if target.exists() else None
     except OSError:
         return  # a path that cannot be resolved is not an input
+    folders: dict[Path, Path] = {}
     for p in inputs:
         p = Path(p)
         try:
-            same = p.resolve() == resolved or (
+            same = _resolved(p, folders) == resolved or (
                 where is not None and p.exists() and os.path.samestat(where, os.stat(p)))
         except OSError:
             same = False
         if same:
             raise UsageError(f"The output {out} is one of the input trackers: choose another "
                              "output file with -o (a tracker is only ever read).")
+
+
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """path.resolve(), each folder resolved once (`folders`: folder -> resolved) for the 500
+    trackers of one folder: a name that is not a link resolves to its folder's resolved path
+    and that name, as os.path.realpath walks it."""
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return path.resolve()
+    except OSError:  # missing, or not reachable: resolved as ever
+        return path.resolve()
+    parent = path.parent
+    if parent not in folders:
+        folders[parent] = parent.resolve()
+    return folders[parent] / path.name
 
 
 # ---------------------------------------------------------------------------- writing

@@ -178,3 +178,29 @@ def test_a_header_text_reads_as_the_same_day_every_time():
         assert sheets._as_day("Company") is None
         assert sheets._as_day("Follow-up 2") is None
         assert sheets._as_day("x" * 21 + "1") is None
+
+
+def test_the_inputs_are_resolved_as_path_resolve_does(tmp_path, monkeypatch):
+    """refuse_input_as_output resolves a folder once for all its trackers: each input still
+    resolves to what Path.resolve gives (links to folders and to files, a dangling link, '..'
+    after a link, relative names)."""
+    import os
+
+    from followup_xl import output
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.xlsx").write_text("x")
+    os.symlink(real, tmp_path / "link")
+    os.symlink(real / "a.xlsx", real / "l.xlsx")
+    os.symlink(tmp_path / "nowhere.xlsx", real / "dangling.xlsx")
+    link = tmp_path / "link"
+    cases = [link / "a.xlsx", link / "l.xlsx", real / "dangling.xlsx", link / ".." / "real" / "a.xlsx",
+             link / "missing.xlsx", real / ".", Path("/"), Path("a.xlsx"), Path("../link/l.xlsx")]
+    monkeypatch.chdir(link)
+    folders: dict = {}
+    for path in cases:
+        assert output._resolved(path, folders) == path.resolve(), path
+    with pytest.raises(Exception, match="one of the input trackers"):
+        output.refuse_input_as_output(real / "a.xlsx", [link / "l.xlsx"])
+    output.refuse_input_as_output(real / "b.xlsx", [link / "a.xlsx", link / "l.xlsx"])
