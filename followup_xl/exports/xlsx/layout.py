@@ -9,9 +9,9 @@ from operator import attrgetter
 from ... import __version__, schema
 from ...model import COUNT_KEYS, WeeklyResult
 from ..fields import FIELDS, count_label
-from ..mailto import mailto
+from ..mailto import mailtos
 from ..sections import clients, groups, iso_week, long_date, tracker_names
-from .limits import MAX_CELL_CHARS, MAX_ROW_HEIGHT
+from .limits import MAX_CELL_CHARS, MAX_LINKS, MAX_ROW_HEIGHT, MAX_URL_CHARS
 from .package import package
 from .sheet import Sheet
 from .strings import Strings
@@ -51,16 +51,26 @@ def _xl_list_sheet(sheet: Sheet, result: WeeklyResult, group_by: str | None = No
             continue
         fill = S_GROUP_OVERDUE if group.day is None else S_GROUP
         sheet.add([group.title] + [None] * (ncols - 1), fill)
-        for item in group.items:
-            row_styles = list(styles)
-            link = mailto(item) if item.contact_email else None
-            if link and sheet.can_link(link):  # Excel's limits on links (limits.py)
-                row_styles[email_col] = S_LINK
-            if item.state == schema.OVERDUE:
-                row_styles[state_col] = S_OVERDUE
-            values = values_of(item)
-            r = sheet.add(values, row_styles, message_height(item.message, msg_width))
-            if row_styles[email_col] == S_LINK:
+        items = group.items
+        links = mailtos(items)
+        # Excel's limits on links (limits.py), as can_link would answer before each row is
+        # added and its link made (a link counts once its row is kept).
+        made, room = len(sheet.links), sheet.max_rows - len(sheet.rows) - 1
+        email_styles = []
+        for k, link in enumerate(links):
+            if link and len(link) <= MAX_URL_CHARS and made < MAX_LINKS:
+                email_styles.append(S_LINK)
+                made += k < room
+            else:
+                email_styles.append(styles[email_col])
+        row_styles: list = list(styles)
+        row_styles[email_col] = email_styles
+        row_styles[state_col] = [S_OVERDUE if item.state == schema.OVERDUE else styles[state_col]
+                                 for item in items]
+        numbers = sheet.add_rows(list(map(values_of, items)), row_styles,
+                                 [message_height(item.message, msg_width) for item in items])
+        for r, link, style in zip(numbers, links, email_styles):
+            if style == S_LINK:
                 sheet.link(r, email_col + 1, link)
     if len(sheet.rows) == 1:
         sheet.add(["Nothing to follow up this week."])
