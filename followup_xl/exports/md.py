@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from ..errors import quote
@@ -37,28 +39,59 @@ def _md_text(text: str) -> str:
     return text.replace("\t", " ") if "\t" in text else text
 
 
+def _md_texts(texts: list[str]) -> list[str]:
+    """_md_text of each text, the escaping done in one pass over all of them joined (by a
+    NUL, which it leaves alone; where a text holds one, each text alone)."""
+    texts = [t.strip() for t in texts]
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1 or not texts:
+        return [_md_text(t) for t in texts]
+    for char in _MD_SPECIALS:  # the backslash first
+        if char in joined:
+            joined = joined.replace(char, "\\" + char)
+    if "\n" in joined or "\r" in joined:
+        joined = _BREAKS.sub("<br>", joined)
+    if "\t" in joined:
+        joined = joined.replace("\t", " ")
+    return joined.split("\x00")
+
+
+_MD_SPECIALS = "\\`*_[]<>|&#!~"  # _MD_SPECIAL's characters
+
+
+def _md_column(values: list[Any]) -> list[str]:
+    """md_escape of each value of a column."""
+    return _md_texts([v if type(v) is str else "" if v is None else
+                      v.isoformat() if isinstance(v, dt.date) else str(v) for v in values])
+
+
 _MD_COLUMNS = (("Due", lambda i: short_date(i.due_date)),
-               ("State", state_text), ("Company", lambda i: i.company), ("Role", lambda i: i.role),
-               ("Contact", lambda i: i.contact_name), ("Email", lambda i: i.contact_email),
-               ("Phone", lambda i: i.contact_phone), ("Last contact", lambda i: i.last_contact),
-               ("Status", lambda i: i.status), ("Tracker", lambda i: f"{i.tracker} row {i.row}"))
+               ("State", state_text), ("Company", attrgetter("company")), ("Role", attrgetter("role")),
+               ("Contact", attrgetter("contact_name")), ("Email", attrgetter("contact_email")),
+               ("Phone", attrgetter("contact_phone")), ("Last contact", attrgetter("last_contact")),
+               ("Status", attrgetter("status")), ("Tracker", lambda i: f"{i.tracker} row {i.row}"))
 
 
 def _md_table(items: list[Item]) -> list[str]:
     lines = ["| " + " | ".join(h for h, _ in _MD_COLUMNS) + " |",
              "|" + "---|" * len(_MD_COLUMNS)]
-    for item in items:
-        lines.append("| " + " | ".join(md_escape(get(item)) for _, get in _MD_COLUMNS) + " |")
+    columns = [_md_column(list(map(get, items))) for _, get in _MD_COLUMNS]
+    lines += ["| " + " | ".join(row) + " |" for row in zip(*columns)]
     return lines
 
 
 def _md_drafts(items: list[Item]) -> list[str]:
+    companies = _md_column([item.company for item in items])
+    contacts = _md_column([item.contact_name for item in items])
+    trackers = _md_column([item.tracker for item in items])
+    drafts = [item.message.split("\n") for item in items]
+    quoted = iter(_md_texts([line for draft in drafts for line in draft]))
     lines = ["", "Drafts:", ""]
-    for item in items:
-        who = " — ".join(md_escape(x) for x in (item.company, item.contact_name) if x)
-        lines.append(f"**{who}** ({md_escape(item.tracker)} row {item.row})")
+    for item, company, contact, tracker, draft in zip(items, companies, contacts, trackers, drafts):
+        who = " — ".join(text for x, text in ((item.company, company), (item.contact_name, contact)) if x)
+        lines.append(f"**{who}** ({tracker} row {item.row})")
         lines.append("")
-        lines.extend(("> " + md_escape(line)).rstrip() for line in item.message.split("\n"))
+        lines.extend(f"> {text}" if text else ">" for text in islice(quoted, len(draft)))
         lines.append("")
     return lines
 
