@@ -44,11 +44,14 @@ def percent_encode_all(texts: list[str], table: list[str] = _PCT_ANY) -> list[st
     rest = joined.encode("utf-8", "surrogatepass").translate(None, _SAFE_BYTES)
     if b"%" in rest:  # first: the other escapes bring in "%" of their own
         joined = joined.replace("%", "%25")
-    while rest:  # the distinct bytes left, one replace each
-        byte = rest[0]
+    present = []  # the distinct bytes left, and how many of each
+    while rest:
+        byte, n = rest[0], len(rest)
         rest = rest.replace(bytes((byte,)), b"")
         if byte < 128 and byte != 37 and table[byte] != chr(byte):
-            joined = joined.replace(chr(byte), table[byte])
+            present.append((n - len(rest), byte))
+    for _, byte in sorted(present):  # the most frequent last: the others scan a shorter text
+        joined = joined.replace(chr(byte), table[byte])
     if not joined.isascii():
         joined = _NON_ASCII.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")),
                                 joined)

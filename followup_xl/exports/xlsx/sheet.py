@@ -130,29 +130,31 @@ class Sheet:
         first = len(self.rows) + 1
         cells = list(chain.from_iterable(rows))
         kinds = list(map(type, cells))
-        distinct = dict.fromkeys(cells)
+        texts = [v for v in dict.fromkeys(cells) if type(v) is str]  # distinct, in order
         if (not rows or first + len(rows) > self.max_rows or not set(kinds) <= _PLAIN
-                or len({len(row) for row in rows}) != 1 or len(rows[0]) > len(_LETTERS)
-                or any(type(v) is str and len(v) > _SHORT for v in distinct)):
+                or len(set(map(len, rows))) != 1 or len(rows[0]) > len(_LETTERS)
+                or max(map(len, texts), default=0) > _SHORT):
             return [self.add(list(row), [st if type(st) is int else st[k] for st in styles], height)
                     for k, (row, height) in enumerate(zip(rows, heights))]
         strings = self.strings
         index = strings.index
-        for value in distinct:  # shared strings numbered in the order add() would: row by row
-            if type(value) is str and value and value not in index:
+        for value in texts:  # shared strings numbered in the order add() would: row by row
+            if value and value not in index:
                 index[value] = len(index)
         strings.count += kinds.count(str) - cells.count("")
         tails = [f'{r}"' for r in range(first, first + len(rows))]
         columns = []
         for letter, values, style in zip(_LETTERS, zip(*rows), styles):
-            attrs = repeat(_style_attr(style)) if type(style) is int else map(_style_attr, style)
+            attrs = (repeat(_style_attr(style)) if type(style) is int
+                     else map({k: _style_attr(k) for k in set(style)}.__getitem__, style))
             columns.append([
                 f'<c r="{letter}{t}{s} t="s"><v>{index[v]}</v></c>' if type(v) is str and v else
                 (f'<c r="{letter}{t}{s}/>' if s else "") if v is None or v == "" else
                 f'<c r="{letter}{t}{s}><v>{v}</v></c>' if type(v) is int else
                 f'<c r="{letter}{t}{s}><v>{v.toordinal() - _EPOCH_1900}</v></c>'
                 for t, v, s in zip(tails, values, attrs)])
-        self.rows += [f'<row r="{r}"{_height_attr(h)}>{"".join(row)}</row>'
+        ht = {h: _height_attr(h) for h in set(heights)}  # a few heights: each written once
+        self.rows += [f'<row r="{r}"{ht[h]}>{"".join(row)}</row>'
                       for r, h, row in zip(range(first, first + len(rows)), heights, zip(*columns))]
         return list(range(first, first + len(rows)))
 
