@@ -9,7 +9,7 @@ from operator import attrgetter
 from typing import Any
 
 from ..errors import quote
-from ..model import WeeklyResult
+from ..model import Item, WeeklyResult
 from .mailto import mailtos
 from .sections import (Group, clients, groups, iso_week, long_date, short_date, state_text,
                        summary_line)
@@ -61,14 +61,9 @@ def _column(values: list[Any]) -> list[str]:
     return _escape_all([v if type(v) is str else _h(v) for v in values])
 
 
-def _html_group(group: Group, kind: str = "day", heading: str = "h2") -> list[str]:
-    cls = f"{kind} overdue" if group.day is None else kind
-    out = [f'<section class="{cls}">', f"<{heading}>{_h(group.title)}</{heading}>", "<table>",
-           "<thead><tr><th>Due</th><th>State</th><th>Company</th><th>Role</th><th>Contact</th>"
-           "<th>Email</th><th>Phone</th><th>Last contact</th><th>Status</th><th>Tracker</th>"
-           "</tr></thead>", "<tbody>"]
-    items = group.items
-    # Each column escaped at once (the cells of a column are text, None or dates).
+def _html_rows(items: list[Item]) -> str:
+    """The table rows of items (a row of fields, then a row with the draft, for each), each
+    column escaped at once (the cells of a column are text, None or dates)."""
     days = {day: short_date(day) for day in {i.due_date for i in items}}
     columns = [_column([days[i.due_date] for i in items]), _column(list(map(state_text, items)))]
     columns += [_column(list(map(attrgetter(key), items)))
@@ -79,12 +74,25 @@ def _html_group(group: Group, kind: str = "day", heading: str = "h2") -> list[st
     emails = [f'<a href="{next(hrefs)}">{email}</a>' if link is not None else email
               for link, email in zip(links, columns[5])]
     messages = _column([i.message for i in items])
-    for i, (due, state, company, role, contact, _, phone, last, status, tracker), email, message in zip(
-            items, zip(*columns), emails, messages):
-        out.append(
-            f"<tr><td>{due}</td><td>{state}</td><td>{company}</td><td>{role}</td><td>{contact}</td>"
-            f"<td>{email}</td><td>{phone}</td><td>{last}</td><td>{status}</td><td>{tracker} row {i.row}</td></tr>")
-        out.append(f'<tr class="draft"><td colspan="10"><pre class="msg">{message}</pre></td></tr>')
+    return "\n".join([
+        f"<tr><td>{due}</td><td>{state}</td><td>{company}</td><td>{role}</td><td>{contact}</td>"
+        f"<td>{email}</td><td>{phone}</td><td>{last}</td><td>{status}</td><td>{tracker} row {i.row}</td></tr>"
+        f'\n<tr class="draft"><td colspan="10"><pre class="msg">{message}</pre></td></tr>'
+        for i, (due, state, company, role, contact, _, phone, last, status, tracker), email, message
+        in zip(items, zip(*columns), emails, messages)])
+
+
+_CHUNK = 4096  # items written at a time: the intermediate texts stay small
+
+
+def _html_group(group: Group, kind: str = "day", heading: str = "h2") -> list[str]:
+    cls = f"{kind} overdue" if group.day is None else kind
+    out = [f'<section class="{cls}">', f"<{heading}>{_h(group.title)}</{heading}>", "<table>",
+           "<thead><tr><th>Due</th><th>State</th><th>Company</th><th>Role</th><th>Contact</th>"
+           "<th>Email</th><th>Phone</th><th>Last contact</th><th>Status</th><th>Tracker</th>"
+           "</tr></thead>", "<tbody>"]
+    for k in range(0, len(group.items), _CHUNK):
+        out.append(_html_rows(group.items[k:k + _CHUNK]))
     out += ["</tbody>", "</table>", "</section>"]
     return out
 
@@ -117,5 +125,11 @@ def render_html(result: WeeklyResult, group_by: str | None = None) -> bytes:
                        f"{_h(p.where)}{value}: {_h(p.message)}</li>")
         out += ["</ul>", "</section>"]
     out += ["</body>", "</html>", ""]
-    return "\n".join(out).encode("utf-8")
+    # Encoded a piece at a time, each piece let go once encoded: the page is never held as
+    # one str (two bytes a character once a title holds an em dash) beside its bytes.
+    out.reverse()
+    data = []
+    while out:
+        data.append(out.pop().encode("utf-8"))
+    return b"\n".join(data)
 
