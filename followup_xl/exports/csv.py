@@ -48,12 +48,13 @@ def _cell(value: Any) -> str:
 
 def _column(values: tuple[Any, ...]) -> list[str]:
     """The cells of one column, ready to quote: csv_safe's text, quotes doubled."""
-    # Inline, the common cells: a text without a leading formula trigger, None, an int, a date.
-    cells = [v if type(v) is str and not v.startswith(CSV_FORMULA_TRIGGERS) else
+    # Inline, the common cells: a text (a leading formula trigger quoted, as csv_safe does
+    # when the text holds no control character), None, an int, a date.
+    cells = [("'" + v if v.startswith(CSV_FORMULA_TRIGGERS) else v) if type(v) is str else
              "" if v is None else str(v) if type(v) is int else
              v.isoformat() if type(v) is dt.date else _cell(v) for v in values]
     text = "".join(cells)
-    if CONTROL.search(text):  # csv_safe drops them before it looks for a trigger
+    if CONTROL.search(text):  # csv_safe drops them before it looks for a trigger: each alone
         cells = [_cell(v) for v in values]
     if '"' in text:
         cells = [c.replace('"', '""') if '"' in c else c for c in cells]
