@@ -82,7 +82,8 @@ def package(sheets: list, strings, title: str) -> bytes:
     parts["xl/sharedStrings.xml"] = strings.xml()  # last: the sheets fill the table
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        for name, text in parts.items():
+        for name in list(parts):  # each part let go once written
+            text = parts.pop(name)
             zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), text.encode("utf-8"),
                         compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
     return buf.getvalue()

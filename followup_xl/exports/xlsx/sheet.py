@@ -191,22 +191,26 @@ class Sheet:
             rows = rows + [f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{note}</t></is></c></row>']
         links = "".join(f'<hyperlink ref="{ref}" r:id="rId{k}"/>'
                         for k, (ref, _) in enumerate(self.links, start=1))
-        return (f'{XML_DECL}<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
-                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-                f'<dimension ref="A1:{self.last_ref}"/>'
-                f'<sheetViews><sheetView workbookViewId="0"{tab}>{pane}</sheetView></sheetViews>'
-                f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-                f'<sheetData>{"".join(rows)}</sheetData>'
-                + (f'<autoFilter ref="A1:{self.last_ref}"/>' if self.header else "")
-                + (f"<hyperlinks>{links}</hyperlinks>" if links else "")
-                + '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-                '<pageSetup orientation="landscape" fitToHeight="0"/></worksheet>')
+        # One join of the pieces: the rows (tens of MB) are copied once, into the part.
+        return "".join([
+            f'{XML_DECL}<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}">'
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+            f'<dimension ref="A1:{self.last_ref}"/>'
+            f'<sheetViews><sheetView workbookViewId="0"{tab}>{pane}</sheetView></sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>',
+            *rows,
+            "</sheetData>",
+            f'<autoFilter ref="A1:{self.last_ref}"/>' if self.header else "",
+            f"<hyperlinks>{links}</hyperlinks>" if links else "",
+            '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            '<pageSetup orientation="landscape" fitToHeight="0"/></worksheet>'])
 
     def rels(self) -> str | None:
         if not self.links:
             return None
-        rel = "".join(f'<Relationship Id="rId{k}" Type="{NS_REL}/hyperlink" '
-                      f'Target="{html.escape(url)}" TargetMode="External"/>'
-                      for k, (_, url) in enumerate(self.links, start=1))
-        return f'{XML_DECL}<Relationships xmlns="{NS_PKG_REL}">{rel}</Relationships>'
+        return "".join([f'{XML_DECL}<Relationships xmlns="{NS_PKG_REL}">',
+                        *[f'<Relationship Id="rId{k}" Type="{NS_REL}/hyperlink" '
+                          f'Target="{html.escape(url)}" TargetMode="External"/>'
+                          for k, (_, url) in enumerate(self.links, start=1)],
+                        "</Relationships>"])
 
