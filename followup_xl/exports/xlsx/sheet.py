@@ -70,8 +70,9 @@ class Sheet:
 
     def add(self, values: list[Any], styles: list[int] | int = S_TEXT,
             height: float | None = None) -> int:
-        """Append a row; returns its Excel row number. (Hot: 16 cells for each of thousands of
-        items, so the common cell types are written inline, the others by _xl_number.)"""
+        """Append a row; returns its Excel row number (0: past the last row, left out). The
+        common cell types are written inline, the others by _xl_number; many rows of the
+        common types at once: add_rows."""
         r = len(self.rows) + 1
         if r >= self.max_rows:  # the last row is kept for the note of what was left out
             self.dropped += 1
