@@ -21,10 +21,9 @@ from ..model import WeeklyResult
 _FIELD_SEP = ",\n      "  # between the fields of a record of a top-level list (indent 2)
 
 
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.date):  # the items' dates, as Item.to_json writes them
-        return value.isoformat()
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+def _iso(value: dt.date) -> str:
+    """The items' only values JSON has no type for, their dates, as Item.to_json writes them."""
+    return value.isoformat()
 
 
 _RECORDS = json.JSONEncoder(ensure_ascii=False, check_circular=False,
