@@ -377,6 +377,7 @@ def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress
     `on_read(data)` is called with each tracker read (`followup-xl check` describes them).
     """
     from .errors import TrackerError
+    from .reader.many import read_many
     from .tracker import read_tracker
 
     if isinstance(paths, (str, os.PathLike)):
@@ -385,12 +386,14 @@ def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress
     trackers = []
     failures: list[TrackerError] = []
     names = _display_names(files)
-    for k, path in enumerate(files, start=1):
-        try:
-            data = read_tracker(path, sheet=sheet, country=country, subdivision=subdivision)
-        except TrackerError as exc:
-            failures.append(exc)
-            problems.append(Problem(names[path], None, None, None, file_name(str(exc)), "error"))
+
+    def read(path: Path):
+        return read_tracker(path, sheet=sheet, country=country, subdivision=subdivision)
+
+    for k, (path, data) in enumerate(read_many(files, read), start=1):  # many: two processes
+        if isinstance(data, TrackerError):
+            failures.append(data)
+            problems.append(Problem(names[path], None, None, None, file_name(str(data)), "error"))
         else:
             data.name = names[path]
             for p in data.problems:
