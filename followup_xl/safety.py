@@ -204,12 +204,8 @@ def read_whole(path: str | os.PathLike[str]) -> bytes:
     _check_file(path, shown)  # the sentences for a missing, folder, special or unreadable path
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise TrackerError(f"{shown} was not found: check the file name and the folder.") from None
-    except PermissionError:
-        raise TrackerError(_denied(shown)) from None
     except OSError as exc:
-        raise TrackerError(f"{shown} cannot be read ({exc.strerror or exc}): check the path.") from None
+        raise TrackerError(_unreadable(shown, exc)) from None
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -219,7 +215,7 @@ def read_whole(path: str | os.PathLike[str]) -> bytes:
         try:
             data = fh.read(MAX_FILE + 1)
         except OSError as exc:
-            raise TrackerError(f"{shown} cannot be read ({exc.strerror or exc}): check the path.") from None
+            raise TrackerError(_unreadable(shown, exc)) from None
     if len(data) > MAX_FILE:
         raise TrackerError(_too_large(shown, len(data)))
     if not data:
@@ -342,12 +338,8 @@ def _check_file(path: str | os.PathLike[str], shown: str) -> int:
     """The file's size; a clear sentence for a missing, folder, special or unreadable path."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
-        raise TrackerError(f"{shown} was not found: check the file name and the folder.") from None
-    except PermissionError:
-        raise TrackerError(_denied(shown)) from None
     except OSError as exc:
-        raise TrackerError(f"{shown} cannot be read ({exc.strerror or exc}): check the path.") from None
+        raise TrackerError(_unreadable(shown, exc)) from None
     if stat.S_ISDIR(st.st_mode):
         raise TrackerError(f"{shown} is a folder, not a workbook: give the path of an .xlsx file.")
     if not stat.S_ISREG(st.st_mode):
@@ -361,6 +353,15 @@ def _check_file(path: str | os.PathLike[str], shown: str) -> int:
 
 def _denied(shown: str) -> str:
     return f"{shown} cannot be read (permission denied): check the file's permissions."
+
+
+def _unreadable(shown: str, exc: OSError) -> str:
+    """The sentence for a path that cannot be opened or looked at."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{shown} was not found: check the file name and the folder."
+    if isinstance(exc, PermissionError):
+        return _denied(shown)
+    return f"{shown} cannot be read ({exc.strerror or exc}): check the path."
 
 
 def _refuse_not_zip(fh: IO[bytes], head: bytes, shown: str) -> None:
