@@ -15,7 +15,6 @@ from openpyxl.drawing.image import Image
 
 from followup_xl import inplace
 from followup_xl.errors import FollowupError, TrackerError
-from followup_xl.template import write_template
 
 # A 1x1 transparent PNG.
 PNG = bytes.fromhex(
@@ -31,20 +30,6 @@ class _PngImage(Image):
 
     def _data(self) -> bytes:
         return PNG
-
-
-@pytest.fixture(scope="module")
-def template_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("tpl") / "tracker.xlsx"
-    write_template(path, sample=True, as_of=dt.date(2026, 11, 30))
-    return path.read_bytes()
-
-
-@pytest.fixture
-def tracker(tmp_path, template_bytes) -> Path:
-    path = tmp_path / "tracker.xlsx"
-    path.write_bytes(template_bytes)
-    return path
 
 
 def _plain_tracker(path: Path, decorate=None) -> Path:

@@ -14,24 +14,10 @@ from trackers import file_hash, write_tracker
 from followup_xl import cli, schema
 from followup_xl.errors import UsageError
 from followup_xl.logbook import LOG_HEADERS, LogError, log_followup
-from followup_xl.template import letter, write_template
+from followup_xl.template import letter
 
 D = dt.date
 AS_OF = D(2026, 11, 30)  # a Monday: the sample template is built around it
-
-
-@pytest.fixture(scope="module")
-def template_bytes(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("tpl") / "tracker.xlsx"
-    write_template(path, sample=True, as_of=AS_OF)
-    return path.read_bytes()
-
-
-@pytest.fixture
-def tracker(tmp_path, template_bytes) -> Path:
-    path = tmp_path / "tracker.xlsx"
-    path.write_bytes(template_bytes)
-    return path
 
 
 def _row_of(path: Path, company: str) -> int:
