@@ -188,13 +188,22 @@ def _progress(total_hint: int):
         return None, None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    import time
+
+    # redrawn from update (at most ten times a second), not by a thread of rich's own: a
+    # process with a single thread may fork a second reader (reader/many.py)
     bar = Progress(TextColumn("Reading trackers"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
-                   console=_console(err=True))
+                   console=_console(err=True), auto_refresh=False)
     task = bar.add_task("", total=total_hint)
+    shown = [0.0]
 
     def update(done: int, total: int, name: str) -> None:
-        bar.update(task, completed=done, total=total, description=name)
+        now = time.monotonic()
+        redraw = now - shown[0] >= 0.1 or done == total
+        if redraw:
+            shown[0] = now
+        bar.update(task, completed=done, total=total, description=name, refresh=redraw)
 
     return bar, update
 
