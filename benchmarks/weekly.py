@@ -21,7 +21,8 @@ A stage breakdown of the big run (CPU seconds in one process) says where the tim
 `--table` measures the goals of issue 13 in one run instead: for each mix (realistic,
 stress), the 100,000-row tracker exported in every format (or --formats), each process's
 wall and CPU time and peak memory (os.wait4), the ratio to the floor process and, for ics,
-to the csv export; then the 500 x 50 folder to xlsx. One run each (--repeat for more).
+to the csv export; then the 500 x 50 folder to xlsx, read by two processes (the default on
+Linux, reader/many.py) and by one (FOLLOWUP_XL_SERIAL=1). One run each (--repeat for more).
 
 Data mix (tests/trackers.fast_tracker): "realistic" — a long-running tracker where most
 rows are history (85 % closed), so about 9 % of rows are due this week; "stress" — a
@@ -131,10 +132,12 @@ def make_data(root: Path, rows: int, trackers: int, mix: str) -> tuple[Path, Pat
     return big, folder
 
 
-def measured(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak MB) of one whole process, its own (os.wait4)."""
+def measured(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MB) of one whole process, its own (os.wait4; CPU includes a
+    child it waited for, such as the second reader of a folder)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=None if env is None else {**os.environ, **env})
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.stderr.close()
@@ -143,8 +146,8 @@ def measured(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def best(cmd: list[str], cwd: Path, repeat: int) -> tuple[float, float, float]:
-    runs = [measured(cmd, cwd) for _ in range(repeat)]
+def best(cmd: list[str], cwd: Path, repeat: int, env: dict | None = None) -> tuple[float, float, float]:
+    runs = [measured(cmd, cwd, env) for _ in range(repeat)]
     return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
 
 
@@ -192,6 +195,10 @@ def table(args, root_base: Path) -> int:
             ok &= w / ffw <= 2.0
             print(f"  {len(files)} trackers x 50 rows -> xlsx (floor {ffw:.2f}s, {ffc:.2f}s CPU) {w:6.2f}s "
                   f"{c:6.2f}s {m:5.0f}MB {w / ffw:7.2f} {c / ffc:6.2f}  <= 2.0 {'ok' if w / ffw <= 2.0 else 'MISSED'}")
+            w, c, m = best(base + ["weekly", str(folder), *as_of, "-o", str(out / "many-serial.xlsx")], root,
+                           args.repeat, env={"FOLLOWUP_XL_SERIAL": "1"})
+            print(f"  the same, one process (FOLLOWUP_XL_SERIAL=1){'':14} {w:6.2f}s "
+                  f"{c:6.2f}s {m:5.0f}MB {w / ffw:7.2f} {c / ffc:6.2f}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     return 0 if ok else 1
 
