@@ -22,6 +22,7 @@ from followup_xl.cells import CellError
 from followup_xl.errors import TrackerError
 from followup_xl.reader import sheets, statuses
 from followup_xl.weekly import build_weekly
+from test_hostile import _patched
 from trackers import write_tracker
 
 AS_OF = dt.date(2026, 11, 25)
@@ -87,14 +88,6 @@ def test_a_part_seen_before_is_not_inflated_again_and_the_check_is_the_same(tmp_
     for a, b in zip(seen, alone):
         assert a == b and a.workbook_parts == b.workbook_parts and a.sizes == b.sizes
         assert a.formula_parts == b.formula_parts and a.odd_numbers == b.odd_numbers
-
-
-def _patched(src: Path, dst: Path, old: bytes, new: bytes, last: bool = False) -> Path:
-    data = src.read_bytes()
-    at = data.rfind(old) if last else data.find(old)
-    assert at >= 0
-    dst.write_bytes(data[:at] + new + data[at + len(old):])
-    return dst
 
 
 def test_a_seen_part_in_a_file_that_lies_about_it_is_still_refused(tmp_path):
