@@ -14,12 +14,12 @@ import os
 from pathlib import Path
 
 import pytest
+from test_hostile import billion_laughs, good_tracker, sheet_bomb
+from trackers import fast_tracker
 
 from followup_xl.errors import TrackerError
 from followup_xl.reader import many
 from followup_xl.weekly import build_weekly
-from test_hostile import billion_laughs, good_tracker, sheet_bomb
-from trackers import fast_tracker
 
 AS_OF = dt.date(2026, 11, 25)
 

@@ -16,11 +16,11 @@ import threading
 import zipfile
 
 import pytest
+from test_hostile import add_cells, good_tracker
 
 from followup_xl import safety
 from followup_xl.errors import TrackerError
 from followup_xl.tracker import read_tracker
-from test_hostile import add_cells, good_tracker
 
 CELLS = [
     b'<row r="3"><c r="XFD3"><v>1</v></c></row>',
@@ -162,8 +162,9 @@ def test_a_large_sheet_read_beside_its_scan_reads_as_a_small_one(tmp_path, monke
     leaves error cells and formulas to the reader (safety.MARKS_BELOW): an error cell, a
     formula with no stored result and odd numbers (a negative date, NaN) in it are found
     and reported exactly as when the same file is read the sequential way."""
-    from followup_xl.reader import workbook
     from trackers import fast_tracker
+
+    from followup_xl.reader import workbook
 
     path = fast_tracker(tmp_path / "big.xlsx", 7_000, as_of=dt.date(2026, 11, 25))
     odd = (b'<row r="7003"><c r="A7003" t="inlineStr"><is><t>Err Inc</t></is></c>'

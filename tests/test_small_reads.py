@@ -16,14 +16,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from test_hostile import _patched
+from trackers import write_tracker
 
 from followup_xl import exports, safety
 from followup_xl.cells import CellError
 from followup_xl.errors import TrackerError
 from followup_xl.reader import sheets, statuses
 from followup_xl.weekly import build_weekly
-from test_hostile import _patched
-from trackers import write_tracker
 
 AS_OF = dt.date(2026, 11, 25)
 D = dt.date

@@ -17,8 +17,9 @@ import os
 import pickle
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ..errors import TrackerError
 
