@@ -157,6 +157,12 @@ class WorkbookCheck:
     # marks_below): whether they hold an error cell or a formula is not known
     unmarked: frozenset[str] = field(default=frozenset(), compare=False)
 
+    # the inflated XML of large sheet parts, as the check streamed it (workbook_check's
+    # keep_from; only parts whose every cell tag is a plain <c r="..">): part -> chunks,
+    # each ending just before a '<'. The reader parses such a part in two halves at once
+    # (reader/halves.py) and pops it as soon as it can.
+    inflated: dict[str, list[bytes]] = field(default_factory=dict, compare=False)
+
     def may_hold_errors(self, part: str) -> bool:
         return part not in self.scanned or part in self.unmarked or part in self.error_parts
 
@@ -172,7 +178,7 @@ def check_workbook(path: str | os.PathLike[str]) -> None:
     """
     global _LAST
     _LAST = None
-    seen = workbook_check(path, marks_below=None)  # every part searched: the note is complete
+    seen = workbook_check(path, marks_below=None, keep_from=None)  # every part searched: the note is complete
     _LAST = (os.fspath(path), _identity(path), seen)
 
 
@@ -234,14 +240,24 @@ def _too_large(shown: str, size: int) -> str:
 MARKS_BELOW = 4 << 20
 
 
+# A sheet part this large (inflated; ~13,000 tracker rows) is kept inflated for the reader,
+# which has python-calamine parse it in two halves at once (reader/halves.py); at most
+# KEEP_MAX bytes in all.
+KEEP_FROM = 8 << 20
+KEEP_MAX = 256 << 20
+
+
 def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
-                   marks_below: int | None = -1) -> WorkbookCheck:
+                   marks_below: int | None = -1, keep_from: int | None = -1) -> WorkbookCheck:
     """check_workbook, returning what the reader can reuse (WorkbookCheck). With `data` (what
     read_whole gave), those bytes are checked and the file is not opened again. A sheet part
     of `marks_below` bytes or more (-1: MARKS_BELOW; None: none) is not searched for error
-    cells and formulas (WorkbookCheck.unmarked)."""
+    cells and formulas (WorkbookCheck.unmarked). A sheet part of `keep_from` bytes or more
+    (-1: KEEP_FROM; None: none) is kept inflated (WorkbookCheck.inflated; up to KEEP_MAX)."""
     if marks_below == -1:
         marks_below = MARKS_BELOW
+    if keep_from == -1:
+        keep_from = KEEP_FROM
     global _DEFUSED_CHECKED
     if not _DEFUSED_CHECKED:  # once per process: the reader may parse with openpyxl later
         ensure_defusedxml()
@@ -274,6 +290,8 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
             formulas: set[str] = set()
             unmarked: set[str] = set()
             odd: dict[str, list[tuple[str, str]]] = {}
+            inflated: dict[str, list[bytes]] = {}
+            kept_bytes = 0
             for name, part in sheets:
                 if part is not None and part not in scanned:
                     scanned.add(part)
@@ -282,7 +300,13 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
                     marks = marks_below is None or info.file_size < marks_below
                     if not marks:
                         unmarked.add(part)
-                    marked, formula = _check_span(zf, info, name, shown, whole.get(part), found, marks)
+                    kept: list[bytes] | None = None
+                    if keep_from is not None and keep_from <= info.file_size <= KEEP_MAX - kept_bytes:
+                        kept = []
+                    marked, formula = _check_span(zf, info, name, shown, whole.get(part), found, marks, kept)
+                    if kept:
+                        inflated[part] = kept
+                        kept_bytes += info.file_size
                     if marked:
                         errors.add(part)
                     if formula:
@@ -294,7 +318,7 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
                                  frozenset(formulas),
                                  tuple(i.filename for i in infos if i.filename.startswith("xl/tables/")),
                                  odd_numbers={k: tuple(v) for k, v in odd.items()},
-                                 unmarked=frozenset(unmarked))
+                                 unmarked=frozenset(unmarked), inflated=inflated)
     if not names:
         raise TrackerError(f"{shown} has no sheets: open it in Excel and save it again, or start "
                            "from `followup-xl template`.")
@@ -873,13 +897,16 @@ _FORMULA_MARK = re.compile(rb"<f[\s>/]")  # a formula (the reader checks it has 
 
 def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str,
                 data: bytes | None = None, numbers: list | None = None,
-                marks: bool = True) -> tuple[bool, bool]:
+                marks: bool = True, kept: list | None = None) -> tuple[bool, bool]:
     """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns). Returns whether
     the part holds the marker t="e" of an error cell, and a formula (a chunk never splits a
     tag), so the reader's scans are skipped when it does not (both True when `marks` is
-    False: not searched). `data`: the whole part, already read."""
+    False: not searched). `data`: the whole part, already read. `kept`: a list that receives
+    the part's chunks when every cell tag is a plain <c r="..."> (else it is left empty)."""
     rows, cols, odd, marked, formula = FAST_ROWS, FAST_COLUMNS, False, not marks, not marks
     for chunk in ((data,) if data is not None else _sheet_chunks(zf, info, shown)):
+        if kept is not None:
+            kept.append(chunk)
         marked = marked or _ERROR_MARK.search(chunk) is not None  # (a regex finds it faster than `in`)
         formula = formula or _FORMULA_MARK.search(chunk) is not None
         odd = odd or _PREFIXED_CELL.search(chunk) is not None
@@ -906,6 +933,8 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
             if rest and not rest.group(1):  # a start tag's reference, not <c .../>
                 ref = _SPLIT_REF.search(far.group())
                 rows, cols = max(rows, int(ref.group(2))), max(cols, column_number(ref.group(1)))
+    if odd and kept:
+        kept.clear()
     if odd or rows * cols > MAX_CELLS:
         # cells without r="A1", prefixed tags, or far cells: follow python-calamine's own walk
         rows, cols = _walk_span(zf, info, sheet, shown)

@@ -20,6 +20,7 @@ from ..errors import FollowupError, TrackerError
 from ..model import Problem
 from ..schema import Settings
 from .header import header_score
+from .halves import parse_halves, workbook_parts
 from .holidays import read_holidays
 from .settings import Place, _sheet_grid, read_settings, settings_from_values
 from .sheets import choose_sheet, listed, named_sheet
@@ -57,7 +58,7 @@ def _safety_check(path: Path):
     from .. import safety
 
     data = safety.read_whole(path)
-    return data, safety.workbook_check(path, data=data)
+    return data, safety.workbook_check(path, data=data)  # keeps a large sheet part inflated (KEEP_FROM)
 
 
 def read_tracker(path: str | Path, *, sheet: str | None = None, country: str | None = None,
@@ -108,6 +109,7 @@ def _read(path: Path, name: str, check=None, sheet: str | None = None,
         from ..safety import defused
 
         data = defused(data, check)  # values python-calamine would panic on, written as 0
+        check.inflated.clear()  # the parts as they were, not as defused
     source = path if data is None else io.BytesIO(data)
     with _LazyZip(source) as zf:  # opened once, when the check's findings do not suffice
         parts = getattr(check, "workbook_parts", None)
@@ -223,8 +225,13 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile, c
             sizes[member] if member in sizes else _member_size(zf, member)) >= THREAD_MIN_BYTES
         scan = check is None or check.may_hold_errors(member)
         formulas = check is None or getattr(check, "may_hold_formulas", lambda m: True)(member)
+        inflated = getattr(check, "inflated", {}).pop(member, None) if hasattr(path, "read") else None
         if threaded:  # first: the settings cannot be read while calamine holds the workbook
-            grid, (errors, no_value) = _parse_beside_scan(book, sheet, zf, member, scan, formulas)
+            others = None
+            if inflated:
+                others = workbook_parts(zf, member, [m for m in info.sheets.values() if m != member])
+            grid, (errors, no_value) = _parse_beside_scan(book, sheet, zf, member, scan, formulas,
+                                                          inflated, others)
         settings, raw, problems = read_settings(book, info, name, names, place)
         if info.date1904 and "AsOf" in raw:  # re-read a numeric AsOf in the 1904 system
             settings, problems = settings_from_values(raw, name, date1904=True, place=place)
@@ -264,30 +271,45 @@ def _table_rows(tables: list[TablePart], grid: list[list[Any]]) -> tuple[int, in
 
 
 def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str,
-                       scan: bool = True, formulas: bool = True) -> tuple[list[list[Any]], tuple[dict, dict]]:
+                       scan: bool = True, formulas: bool = True, inflated: list[bytes] | None = None,
+                       others: dict[str, bytes] | None = None) -> tuple[list[list[Any]], tuple[dict, dict]]:
     """python-calamine parses the sheet in a worker thread while this one scans the part for
     error cells and imports the holidays package's countries (the settings need them next);
-    an exception in the worker (a damaged part, a Rust panic) is raised here."""
+    an exception in the worker (a damaged part, a Rust panic) is raised here. With the part
+    `inflated` (kept by the safety check) and the workbook's `others` parts, the worker has
+    it parsed in two halves at once (halves.py), else, or when that cannot be, whole."""
     import threading
 
     box: dict[str, Any] = {}
+    kept = tuple(inflated or ())  # parse_halves empties `inflated` as soon as it can
+    opened = threading.Event()  # python-calamine has the halves: this thread's work begins
 
     def parse() -> None:
         try:
-            box["sheet"] = book.get_sheet_by_name(sheet)
+            grid = None
+            try:
+                if inflated and others is not None:
+                    grid = parse_halves(inflated, member, sheet, others, opened)
+            finally:
+                opened.set()
+            if grid is None:
+                grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            box["grid"] = grid
         except BaseException as exc:  # noqa: BLE001 - re-raised in the reading thread
             box["error"] = exc
 
     worker = threading.Thread(target=parse, name="followup-xl-calamine", daemon=True)
     worker.start()
     try:
-        errors = scan_cells(zf, member, errors=scan, formulas=formulas)
+        opened.wait()
+        errors = scan_cells(zf, member, errors=scan, formulas=formulas, inflated=kept or None)
+        del kept
         _import_calendars()
     finally:
         worker.join()
     if "error" in box:
         raise box["error"]
-    return box["sheet"].to_python(skip_empty_area=False), errors
+    return box["grid"], errors
 
 
 def _import_calendars() -> None:

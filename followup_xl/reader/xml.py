@@ -3,6 +3,7 @@ parts and defined names (xl/workbook.xml), and the error cells of a sheet."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -108,23 +109,26 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _TEXT_RESULT = re.compile(rb'\bt="(?:str|inlineStr|s)"')
 
 
-def scan_cells(zf: zipfile.ZipFile, member: str, *, errors: bool = True, formulas: bool = True
+def scan_cells(zf: zipfile.ZipFile, member: str, *, errors: bool = True, formulas: bool = True,
+               inflated: Sequence[bytes] | None = None
                ) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
     """One streaming read of a sheet part for what python-calamine shows as empty: the cells
     holding an error value ((row, col) -> error text) and, when `formulas`, the cells holding
     a formula with no stored result ((row, col) -> formula; a program wrote the file and no
-    spreadsheet app has computed it). Each regex runs only where its marker occurs."""
+    spreadsheet app has computed it). Each regex runs only where its marker occurs.
+    `inflated`: the part's XML already inflated, in chunks (then the archive is not read)."""
     found: dict[tuple[int, int], str] = {}
     no_value: dict[tuple[int, int], str] = {}
     if not member or not (errors or formulas):
         return found, no_value
     marks = ([b't="e"'] if errors else []) + ([b"<f"] if formulas else [])
     try:
-        with zf.open(member) as fh:
+        with (contextlib.nullcontext(iter([c for c in inflated if c])) if inflated is not None else zf.open(member)) as fh:
+            read = (lambda: next(fh, b"")) if inflated is not None else (lambda: fh.read(1 << 22))
             prev = b""
             chunks: list[bytes] = []  # from the first hit on, with 4 KB before it
             while True:
-                chunk = fh.read(1 << 22)
+                chunk = read()
                 if not chunk:
                     break
                 if chunks:

@@ -1,0 +1,235 @@
+"""A large sheet parsed by python-calamine in two halves at once, one per core.
+
+python-calamine parses a sheet on one core without holding the GIL: 100,000 rows take it
+about 1.1 s, most of a weekly run. The safety check has just inflated the sheet part and
+kept it (safety.WorkbookCheck.inflated, for parts of safety.KEEP_FROM bytes or more); here its rows
+are cut in two at a <row> tag near the middle, each half is written with the workbook's
+other parts into an uncompressed archive in memory, two threads parse one half each, and
+the two grids are joined into the very grid python-calamine gives for the whole sheet
+(`to_python(skip_empty_area=False)`): tests/test_halves.py compares them on fixed and
+random sheets.
+
+Only where the result cannot differ: the check saw every cell tag written as a plain
+`<c r="...">` (a reference on every cell, so no cell's place depends on the half it is in),
+the part holds no comment, CDATA section or processing instruction, <sheetData> is written
+plainly, and the second half's first row comes after the first half's last. Otherwise, or
+when a half cannot be parsed, `parse_halves` returns None and the caller parses the whole
+sheet as before (and reports what that parse finds).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from typing import Any, Sequence
+
+_OPEN = re.compile(rb"<sheetData\s*>")
+_CLOSE = b"</sheetData>"
+_ROW = re.compile(rb"<row[\s>/]")
+_MEDIA = ("xl/media/",)
+
+
+# The first half's share of the rows: it ends sooner, and its grid is built (holding the GIL)
+# while python-calamine still parses the second half.
+TOP_SHARE = 0.45
+
+
+def split_xml(chunks: Sequence[bytes], share: float | None = None
+              ) -> tuple[list[memoryview], list[memoryview]] | None:
+    """The sheet part (its inflated chunks, each ending just before a '<', so no tag is ever
+    split between two) as two documents, each a list of pieces: the rows before the first
+    <row> tag at or after `share` (default TOP_SHARE) of the rows' bytes, and the rows from
+    it; each with the part's text before and after its rows. None when the part cannot be
+    cut safely."""
+    share = TOP_SHARE if share is None else share
+    first = 0  # <sheetData> is near the start: only the sheet's settings come before it
+    while first < len(chunks) and (opened := _OPEN.search(chunks[first])) is None:
+        first += 1
+    if first == len(chunks):
+        return None
+    last = len(chunks) - 1  # </sheetData> is near the end: only the footer follows it
+    while last >= first and _CLOSE not in chunks[last]:
+        last -= 1
+    closed = chunks[last].rfind(_CLOSE) if last >= first else -1
+    if closed < 0 or (last == first and closed < opened.end()):
+        return None
+    # the rows, as (chunk, start, end): from after <sheetData> to before </sheetData>
+    spans = [(chunks[k], opened.end() if k == first else 0, closed if k == last else len(chunks[k]))
+             for k in range(first, last + 1)]
+    middle = int(sum(end - begin for _, begin, end in spans) * share)
+    seen = 0
+    for k, (chunk, begin, end) in enumerate(spans):
+        if seen + end - begin <= middle:
+            seen += end - begin
+            continue
+        pos = begin + middle - seen
+        for j in range(k, len(spans)):
+            data, lo, hi = spans[j]
+            found = _ROW.search(data, pos if j == k else lo, hi)
+            if found is None:
+                continue
+            at = found.start()
+            head = [memoryview(c) for c in chunks[:first]] + [memoryview(chunks[first])[:opened.end()]]
+            tail = [memoryview(chunks[last])[closed:]] + [memoryview(c) for c in chunks[last + 1:]]
+            if not _plain(b"".join(head), b"".join(tail)):
+                return None
+            top = [memoryview(c)[b:e] for c, b, e in spans[:j]] + [memoryview(data)[lo:at]]
+            bottom = [memoryview(data)[at:hi]] + [memoryview(c)[b:e] for c, b, e in spans[j + 1:]]
+            return head + top + tail, head + bottom + tail
+        return None
+    return None
+
+
+def _plain(head: bytes, tail: bytes) -> bool:
+    """No comment, CDATA section or processing instruction (but the XML declaration) begins
+    or ends before or after the rows: then one that spans the cut leaves the first half
+    unclosed, which python-calamine refuses, and the whole sheet is parsed instead."""
+    if head.startswith(b"<?xml"):
+        head = head[head.find(b"?>") + 2:]
+    return not any(mark in part for part in (head, tail) for mark in (b"<!", b"<?", b"-->", b"]]>", b"?>"))
+
+
+def _archive(member: str, pieces: Sequence[memoryview], others: dict[str, bytes]) -> list[bytes | memoryview]:
+    """An uncompressed zip archive of the workbook's other parts and of `member` made of
+    `pieces`, as the pieces of its bytes (zipfile would copy the tens of MB a few times)."""
+    out: list[bytes | memoryview] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name, data in [*others.items(), (member, pieces)]:
+        parts = data if isinstance(data, list) else [data]
+        crc, size = 0, 0
+        for piece in parts:
+            crc, size = zlib.crc32(piece, crc), size + len(piece)
+        raw = name.encode("utf-8")
+        flags = 0 if raw.isascii() else 0x800  # the name in UTF-8
+        fields = struct.pack("<HHHHHIII", 20, flags, 0, 0, 0x21, crc, size, size)  # stored, 1980-01-01
+        out += [struct.pack("<I", 0x04034B50), fields, struct.pack("<HH", len(raw), 0), raw, *parts]
+        directory.append(struct.pack("<IH", 0x02014B50, 20) + fields
+                         + struct.pack("<HHHHHII", len(raw), 0, 0, 0, 0, 0, offset) + raw)
+        offset += 30 + len(raw) + size
+    size = sum(map(len, directory))
+    out += [*directory, struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(directory), len(directory), size, offset, 0)]
+    return out
+
+
+def _open(archive: list[bytes | memoryview]):
+    """python-calamine's workbook of the archive. On Linux the archive is written to an
+    anonymous in-memory file (memfd) that python-calamine opens by its /proc path and reads
+    itself, without the GIL; from_filelike would read it through Python, ~0.1 s for 30 MB."""
+    from python_calamine import CalamineWorkbook
+
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        fd = os.memfd_create("followup-xl-half", os.MFD_CLOEXEC)
+        try:
+            for piece in archive:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view):]
+            return CalamineWorkbook.from_path(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+    return CalamineWorkbook.from_filelike(io.BytesIO(b"".join(archive)))
+
+
+def workbook_parts(zf: zipfile.ZipFile, member: str, other_sheets: Sequence[str]) -> dict[str, bytes]:
+    """The workbook's parts python-calamine may read to parse `member` (all but the other
+    sheets' parts and pictures), read from its archive."""
+    skip = set(other_sheets) | {member}
+    return {i.filename: zf.read(i.filename) for i in zf.infolist()
+            if i.filename not in skip and not i.filename.startswith(_MEDIA) and not i.is_dir()}
+
+
+def parse_halves(chunks: list[bytes], member: str, sheet: str, others: dict[str, bytes],
+                 opened: threading.Event | None = None) -> list[list[Any]] | None:
+    """The sheet's grid, as python-calamine gives it for the whole sheet, parsed in two halves
+    by two threads; None when the part cannot be cut safely or a half cannot be parsed
+    (the caller then parses the whole sheet). `chunks` is emptied: its bytes are not needed
+    once the halves are written. `opened` is set once python-calamine holds both halves
+    (or it is known that it will not): from then on it parses without the GIL, and another
+    thread's Python work no longer delays it; the caller sets it too, when this returns
+    or raises before."""
+    cut = split_xml(chunks)
+    chunks.clear()  # the pieces of the halves hold what they need
+    if cut is None:
+        return None
+    archives: list[Any] = [_archive(member, half, others) for half in cut]
+    del cut
+    sheets: list[Any] = [None, None]
+    top: list[list[Any]] = []
+    books = [0]
+    lock = threading.Lock()
+
+    def parse(k: int) -> None:
+        book = None
+        try:
+            book = _open(archives[k])
+        except BaseException:  # noqa: BLE001 - the whole sheet is parsed instead
+            pass
+        finally:
+            archives[k] = None
+            with lock:
+                books[0] += 1
+                if books[0] == 2 and opened is not None:
+                    opened.set()
+        if book is None:
+            return
+        try:
+            sheets[k] = book.get_sheet_by_name(sheet)
+            book.close()
+            if k == 0:
+                top.extend(sheets[0].to_python(skip_empty_area=False))
+        except BaseException:  # noqa: BLE001 - the whole sheet is parsed instead
+            sheets[k] = None
+
+    workers = [threading.Thread(target=parse, args=(k,), name=f"followup-xl-half-{k}", daemon=True)
+               for k in (0, 1)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if sheets[0] is None or sheets[1] is None:
+        return None
+    grid = joined(top, sheets[0], sheets[1])
+    sheets.clear()
+    _trim()
+    return grid
+
+
+def _trim() -> None:
+    """Give the memory the halves' threads freed back to the system: glibc keeps a heap per
+    thread and returns little of it by itself (a 100,000-row sheet leaves ~60 MB)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def joined(grid: list[list[Any]], top: Any, bottom: Any) -> list[list[Any]] | None:
+    """The grid of the whole sheet from the sheets of its two halves (python-calamine's
+    CalamineSheet: `start` and `end` are the (row, column) of a half's first and last cell,
+    None when it has none) and the first one's grid (to_python(skip_empty_area=False));
+    None when the halves overlap."""
+    if bottom.start is None:
+        return grid
+    (r0, c0), (r1, c1) = bottom.start, bottom.end
+    top_width = top.end[1] + 1 if top.start is not None else 0
+    if top.start is not None and r0 <= top.end[0]:
+        return None
+    width = max(top_width, c1 + 1)
+    if width > top_width:
+        wider = [""] * (width - top_width)
+        grid = [row + wider for row in grid]
+    grid.extend([""] * width for _ in range(len(grid), r0))
+    rows = bottom.to_python(skip_empty_area=True)
+    if c0 or width - c1 - 1:
+        left, right = [""] * c0, [""] * (width - c1 - 1)
+        rows = [left + row + right for row in rows]
+    grid.extend(rows)
+    return grid
