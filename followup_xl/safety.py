@@ -22,6 +22,7 @@ The limits below are explained in docs/troubleshooting.md ("Limits").
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import io
 import math
@@ -246,6 +247,21 @@ MARKS_BELOW = 4 << 20
 KEEP_FROM = 8 << 20
 KEEP_MAX = 256 << 20
 
+# Who is told, after each block of a part being kept, that its cells so far passed:
+# callback(part, sheet name, every sheet part, the chunks so far, the part's declared size)
+# -> True when it needs no more calls for the part (reader/halves.Split.offer).
+_ON_ROWS: contextvars.ContextVar = contextvars.ContextVar("followup_xl_on_rows", default=None)
+
+
+@contextlib.contextmanager
+def early_rows(callback):
+    """Within the block, workbook_check tells `callback` of each kept part's rows as they pass."""
+    token = _ON_ROWS.set(callback)
+    try:
+        yield
+    finally:
+        _ON_ROWS.reset(token)
+
 
 def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
                    marks_below: int | None = -1, keep_from: int | None = -1) -> WorkbookCheck:
@@ -292,6 +308,8 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
             odd: dict[str, list[tuple[str, str]]] = {}
             inflated: dict[str, list[bytes]] = {}
             kept_bytes = 0
+            on_rows = _ON_ROWS.get()
+            parts = tuple(part for _, part in sheets if part is not None)
             for name, part in sheets:
                 if part is not None and part not in scanned:
                     scanned.add(part)
@@ -303,7 +321,11 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
                     kept: list[bytes] | None = None
                     if keep_from is not None and keep_from <= info.file_size <= KEEP_MAX - kept_bytes:
                         kept = []
-                    marked, formula = _check_span(zf, info, name, shown, whole.get(part), found, marks, kept)
+                    early = None
+                    if on_rows is not None and kept is not None:
+                        early = functools.partial(on_rows, part, name, parts)
+                    marked, formula = _check_span(zf, info, name, shown, whole.get(part), found, marks, kept,
+                                                  early)
                     if kept:
                         inflated[part] = kept
                         kept_bytes += info.file_size
@@ -834,7 +856,7 @@ def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
     """The part's inflated bytes, CHUNK * 8 at a time (zipfile checks the CRC at the end)."""
     with zf.open(info) as member:
         while True:
-            data = member.read(CHUNK * 8)
+            data = member.read(CHUNK * 4)
             if not data:
                 return
             yield data
@@ -897,12 +919,14 @@ _FORMULA_MARK = re.compile(rb"<f[\s>/]")  # a formula (the reader checks it has 
 
 def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: str,
                 data: bytes | None = None, numbers: list | None = None,
-                marks: bool = True, kept: list | None = None) -> tuple[bool, bool]:
+                marks: bool = True, kept: list | None = None, early=None) -> tuple[bool, bool]:
     """Refuse a sheet whose cells span more than MAX_CELLS (rows x columns). Returns whether
     the part holds the marker t="e" of an error cell, and a formula (a chunk never splits a
     tag), so the reader's scans are skipped when it does not (both True when `marks` is
     False: not searched). `data`: the whole part, already read. `kept`: a list that receives
-    the part's chunks when every cell tag is a plain <c r="..."> (else it is left empty)."""
+    the part's chunks when every cell tag is a plain <c r="..."> (else it is left empty);
+    `early(kept, declared size)` is called after each chunk while every cell so far is plain,
+    within the span and without an odd number, until it returns True."""
     rows, cols, odd, marked, formula = FAST_ROWS, FAST_COLUMNS, False, not marks, not marks
     for chunk in ((data,) if data is not None else _sheet_chunks(zf, info, shown)):
         if kept is not None:
@@ -933,6 +957,8 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
             if rest and not rest.group(1):  # a start tag's reference, not <c .../>
                 ref = _SPLIT_REF.search(far.group())
                 rows, cols = max(rows, int(ref.group(2))), max(cols, column_number(ref.group(1)))
+        if early is not None and not odd and not numbers and rows * cols <= MAX_CELLS and early(kept, info.file_size):
+            early = None
     if odd and kept:
         kept.clear()
     if odd or rows * cols > MAX_CELLS:

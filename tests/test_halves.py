@@ -201,27 +201,90 @@ def big(tmp_path_factory) -> Path:
     return _workbook(path, root / "big-odd.xlsx", xml)
 
 
-def test_a_large_tracker_reads_in_halves_as_it_reads_whole(big, monkeypatch):
-    used = []
-    real = halves.parse_halves
+def _spied(monkeypatch) -> list[str]:
+    """Which way each read parsed the large sheet: "pipelined" (the first half begun while
+    the check read on), "halves" (both after the check), or neither."""
+    used: list[str] = []
+    finish, parse = halves.Split.finish, halves.parse_halves
 
-    def spy(*args, **kwargs):
-        grid = real(*args, **kwargs)
-        used.append(grid is not None)
+    def spy_finish(self, *args, **kwargs):
+        grid = finish(self, *args, **kwargs)
+        if grid is not None:
+            used.append("pipelined")
+        return grid
+
+    def spy_parse(*args, **kwargs):
+        grid = parse(*args, **kwargs)
+        if grid is not None:
+            used.append("halves")
         return grid
 
     from followup_xl.reader import workbook
 
-    monkeypatch.setattr(workbook, "parse_halves", spy)
+    monkeypatch.setattr(halves.Split, "finish", spy_finish)
+    monkeypatch.setattr(workbook, "parse_halves", spy_parse)
+    return used
+
+
+def _threads() -> list[str]:
+    import threading
+
+    return sorted(t.name for t in threading.enumerate() if t.name.startswith("followup-xl"))
+
+
+@pytest.mark.parametrize("share", [0.05, 0.5, 0.95])
+def test_a_large_tracker_reads_in_halves_as_it_reads_whole(big, monkeypatch, share):
+    used = _spied(monkeypatch)
+    monkeypatch.setattr(halves, "PIPE_SHARE", share)
     in_halves = read_tracker(big)
-    assert used == [True]
+    assert used == ["pipelined"] and _threads() == []
+    monkeypatch.setattr(halves.Split, "offer", lambda self, *a: True)  # no first half during the check
+    assert _typed(read_tracker(big)) == _typed(in_halves)
+    assert used == ["pipelined", "halves"]
     monkeypatch.setattr(safety, "KEEP_FROM", 1 << 62)
     whole = read_tracker(big)
-    assert used == [True]
+    assert used == ["pipelined", "halves"]
     assert _typed(in_halves) == _typed(whole)
     shown = " ".join(f"{p.row} {p.column} {p.message}" for p in in_halves.problems)
     for row in ("15003", "15004"):
         assert row in shown, shown
+
+
+@pytest.mark.parametrize("late", [
+    b'<row r="15009"><c r="XFD15009"><v>1</v></c></row>',  # a far cell: refused
+    b'<row r="15009"><c r="B15009" t="inlineStr"><is><t>x</t></is></c><c><v>7</v></c></row>',  # odd tag
+    b'<row r="15009"><c r="A15009" t="inlineStr"><is><t>Neg</t></is></c><c r="F15009" s="1"><v>-1e308</v></c></row>',
+    b'<row r="15009"><c r="A15009" t="inlineStr"><is><t>Neg</t></is></c><c r="F15009" s="1"><v>-3</v></c></row>',
+])
+def test_what_the_check_finds_after_the_first_half_began_is_as_before(big, tmp_path, monkeypatch, late):
+    """The first half is parsed while the check reads on: a far cell, an odd cell tag or an
+    odd number found later gives the same refusal or the same read as without halves, and
+    no thread of the first half outlives the read."""
+    from test_hostile import add_cells
+
+    path = add_cells(big, tmp_path / "late.xlsx", late)
+    used = _spied(monkeypatch)
+    monkeypatch.setattr(halves, "PIPE_SHARE", 0.3)
+    started = []
+    offer = halves.Split.offer
+
+    def spy_offer(self, *args):
+        done = offer(self, *args)
+        started.append(self._thread is not None)
+        return done
+
+    monkeypatch.setattr(halves.Split, "offer", spy_offer)
+
+    def outcome():
+        try:
+            return _typed(read_tracker(path))
+        except Exception as exc:  # noqa: BLE001 - the refusal is the outcome
+            return ("refused", type(exc).__name__, str(exc))
+
+    first = outcome()
+    assert any(started) and _threads() == [] and used == []
+    monkeypatch.setattr(safety, "KEEP_FROM", 1 << 62)
+    assert outcome() == first
 
 
 def test_a_half_python_calamine_cannot_open_is_read_whole(big, monkeypatch):

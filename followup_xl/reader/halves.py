@@ -233,3 +233,138 @@ def joined(grid: list[list[Any]], top: Any, bottom: Any) -> list[list[Any]] | No
         rows = [left + row + right for row in rows]
     grid.extend(rows)
     return grid
+
+
+# ----------------------------------------------------------------------------- while checking
+# The safety check is one core's work (~0.3 s for 100,000 rows) and the other core is idle
+# meanwhile: a Split has python-calamine parse the first half as soon as the check has passed
+# the rows before the cut (PIPE_SHARE of the part), while the check reads on, and the second
+# half once the check has passed the whole part. The first half then ends with a
+# "</sheetData></worksheet>" of its own (what follows the rows has not been checked yet and
+# holds no cell value).
+PIPE_SHARE = 0.5
+_ROOT = re.compile(rb"<worksheet[\s>]")
+_TOP_TAIL = b"</sheetData></worksheet>"
+
+
+class Split:
+    """The halves of the large sheet part being checked (safety.early_rows calls `offer`),
+    parsed in two threads: `finish` gives the whole sheet's grid, or None (then the caller
+    parses as before); `close` waits for the first half's thread (always call it)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data  # the workbook's bytes: its other parts go into each half's archive
+        self.member: str | None = None
+        self._thread: threading.Thread | None = None
+        self._top: tuple[list[list[Any]], Any, Any] | None = None  # grid, start, end
+        self._at: tuple[int, int, int, int] = (0, 0, 0, 0)  # (chunk, offset) of the rows, of the cut
+        self._others: dict[str, bytes] = {}
+
+    def offer(self, part: str, sheet: str, sheet_parts: Sequence[str], chunks: list[bytes], size: int) -> bool:
+        """Called by the check after each block of a part it keeps, while every cell so far
+        passed: starts the first half (returns True: no more offers for the part) once
+        PIPE_SHARE of the part's declared size has passed and a <row> tag follows that point."""
+        if self._thread is not None:
+            return True
+        done = sum(map(len, chunks))
+        if done < PIPE_SHARE * size:
+            return False
+        first, opened = 0, None
+        while first < len(chunks) and (opened := _OPEN.search(chunks[first])) is None:
+            first += 1
+        if opened is None:
+            return done >= size  # not yet (or never) seen
+        head = b"".join(chunks[:first]) + chunks[first][:opened.end()]
+        if _ROOT.search(head) is None or not _plain(head, b""):
+            return True
+        seen, point = 0, int(PIPE_SHARE * size)
+        for k, chunk in enumerate(chunks):
+            if seen + len(chunk) > point and k >= first:
+                found = _ROW.search(chunk, max(point - seen, opened.end() if k == first else 0))
+                if found is None:
+                    point = seen + len(chunk)  # the next block's first row, if any
+                    seen += len(chunk)
+                    continue
+                self._start(part, sheet, sheet_parts, chunks, (first, opened.end(), k, found.start()))
+                return True
+            seen += len(chunk)
+        return False
+
+    def _start(self, part: str, sheet: str, sheet_parts: Sequence[str], chunks: list[bytes],
+               at: tuple[int, int, int, int]) -> None:
+        first, begin, k, cut = at
+        with zipfile.ZipFile(io.BytesIO(self._data)) as zf:
+            self._others = workbook_parts(zf, part, [p for p in sheet_parts if p != part])
+        pieces = [memoryview(c) for c in chunks[:k]] + [memoryview(chunks[k])[:cut], memoryview(_TOP_TAIL)]
+        archive = _archive(part, pieces, self._others)
+        self.member, self._at = part, at
+
+        def parse() -> None:
+            try:
+                half = _open(archive)
+                archive.clear()
+                got = half.get_sheet_by_name(sheet)
+                half.close()
+                self._top = (got.to_python(skip_empty_area=False), got.start, got.end)
+            except BaseException:  # noqa: BLE001 - the sheet is parsed another way
+                self._top = None
+
+        self._thread = threading.Thread(target=parse, name="followup-xl-first-half", daemon=True)
+        self._thread.start()
+
+    def finish(self, chunks: list[bytes], member: str, sheet: str,
+               opened: threading.Event | None = None) -> list[list[Any]] | None:
+        """The whole sheet's grid: the second half (from the cut to the end of the checked
+        part, `chunks`) parsed here, joined to the first; None when no first half was
+        started for `member` or a half cannot be used. `opened` as for parse_halves."""
+        if self._thread is None or member != self.member:
+            return None
+        first, begin, k, cut = self._at
+        last = len(chunks) - 1
+        while last >= k and _CLOSE not in chunks[last]:
+            last -= 1
+        closed = chunks[last].rfind(_CLOSE) if last >= k else -1
+        if closed < 0 or (last == k and closed < cut):
+            return None
+        tail = [memoryview(chunks[last])[closed:]] + [memoryview(c) for c in chunks[last + 1:]]
+        if not _plain(b"", b"".join(tail)):
+            return None
+        head = [memoryview(c) for c in chunks[:first]] + [memoryview(chunks[first])[:begin]]
+        rows = ([memoryview(chunks[k])[cut:closed]] if last == k else
+                [memoryview(chunks[k])[cut:]] + [memoryview(c) for c in chunks[k + 1:last]]
+                + [memoryview(chunks[last])[:closed]])
+        archive = _archive(member, head + rows + tail, self._others)
+        del head, rows, tail
+        chunks.clear()
+        try:
+            half = _open(archive)
+        except BaseException:  # noqa: BLE001 - parsed another way
+            return None
+        finally:
+            archive.clear()
+            if opened is not None:
+                opened.set()
+        try:
+            bottom = half.get_sheet_by_name(sheet)
+            half.close()
+        except BaseException:  # noqa: BLE001 - parsed another way
+            return None
+        self.close()
+        if self._top is None:
+            return None
+        grid, start, end = self._top
+        self._top = None
+        whole = joined(grid, _Range(start, end), bottom)
+        _trim()
+        return whole
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+
+class _Range:
+    """A half's first and last cell, as CalamineSheet gives them (joined reads only these)."""
+
+    def __init__(self, start: Any, end: Any) -> None:
+        self.start, self.end = start, end

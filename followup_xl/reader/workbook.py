@@ -20,7 +20,7 @@ from ..errors import FollowupError, TrackerError
 from ..model import Problem
 from ..schema import Settings
 from .header import header_score
-from .halves import parse_halves, workbook_parts
+from .halves import Split, parse_halves, workbook_parts
 from .holidays import read_holidays
 from .settings import Place, _sheet_grid, read_settings, settings_from_values
 from .sheets import choose_sheet, listed, named_sheet
@@ -51,14 +51,22 @@ def tracker_sheet_name(names: Sequence[str], tracker: str) -> str:
 
 
 def _safety_check(path: Path):
-    """The file's bytes, read once (safety.read_whole), and what the check of those very bytes
-    saw (safety.WorkbookCheck: which sheet parts hold error cells). Broken, encrypted,
-    oversized or hostile files are refused before any parsing; the reader then parses the
-    checked bytes, never the file again (it may have changed on disk meanwhile)."""
+    """The file's bytes, read once (safety.read_whole), what the check of those very bytes
+    saw (safety.WorkbookCheck: which sheet parts hold error cells), and the halves.Split of
+    a large sheet part (its first half parsed while the check reads on; close it). Broken,
+    encrypted, oversized or hostile files are refused before any parsing of what was not
+    checked; the reader then parses the checked bytes, never the file again (it may have
+    changed on disk meanwhile)."""
     from .. import safety
 
     data = safety.read_whole(path)
-    return data, safety.workbook_check(path, data=data)  # keeps a large sheet part inflated (KEEP_FROM)
+    split = Split(data)
+    try:
+        with safety.early_rows(split.offer):
+            return data, safety.workbook_check(path, data=data), split  # keeps large parts inflated
+    except BaseException:
+        split.close()
+        raise
 
 
 def read_tracker(path: str | Path, *, sheet: str | None = None, country: str | None = None,
@@ -74,12 +82,15 @@ def read_tracker(path: str | Path, *, sheet: str | None = None, country: str | N
         from .text import read_text_tracker
 
         return read_text_tracker(path, place)
-    data, check = _safety_check(path)  # also: missing, a folder, unreadable
     from ..safety import native_errors_silenced
 
     try:
         with native_errors_silenced():  # a Rust panic prints to fd 2; it is reported below
-            return _read(path, name, check, sheet, place, data)
+            data, check, split = _safety_check(path)  # also: missing, a folder, unreadable
+            try:
+                return _read(path, name, check, sheet, place, data, split)
+            finally:
+                split.close()
     except FollowupError:
         raise
     except (zipfile.BadZipFile, KeyError) as exc:
@@ -100,7 +111,7 @@ def _short(exc: BaseException) -> str:
 
 
 def _read(path: Path, name: str, check=None, sheet: str | None = None,
-          place: Place | None = None, data: bytes | None = None) -> TrackerData:
+          place: Place | None = None, data: bytes | None = None, split: Split | None = None) -> TrackerData:
     """The reading behind read_tracker; `check` (what safety.check_workbook returned) tells
     which sheet parts hold no error cell or formula, so they are not scanned again. `data`:
     the file's bytes, already read and checked (else the file is opened)."""
@@ -115,7 +126,7 @@ def _read(path: Path, name: str, check=None, sheet: str | None = None,
         parts = getattr(check, "workbook_parts", None)
         info = workbook_info_of(*parts) if parts is not None else workbook_info(zf.get())
         try:
-            book = _read_book(source, name, info, zf, check, sheet, place or Place())
+            book = _read_book(source, name, info, zf, check, sheet, place or Place(), split)
         except Exception as exc:  # python-calamine knows only the seven classic error values
             if "Unsupported cell error value" not in str(exc):
                 raise
@@ -189,7 +200,7 @@ THREAD_MIN_BYTES = 4 << 20
 
 
 def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile, check=None,
-               wanted: str | None = None, place: Place | None = None) -> _Book:
+               wanted: str | None = None, place: Place | None = None, split: Split | None = None) -> _Book:
     """The chosen sheet's cells, the settings (with the Holidays dates), the workbook's own
     statuses, their warnings, and the sheet's error cells, formulas with no stored result
     and Excel Table."""
@@ -231,7 +242,7 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile, c
             if inflated:
                 others = workbook_parts(zf, member, [m for m in info.sheets.values() if m != member])
             grid, (errors, no_value) = _parse_beside_scan(book, sheet, zf, member, scan, formulas,
-                                                          inflated, others)
+                                                          inflated, others, split)
         settings, raw, problems = read_settings(book, info, name, names, place)
         if info.date1904 and "AsOf" in raw:  # re-read a numeric AsOf in the 1904 system
             settings, problems = settings_from_values(raw, name, date1904=True, place=place)
@@ -272,12 +283,14 @@ def _table_rows(tables: list[TablePart], grid: list[list[Any]]) -> tuple[int, in
 
 def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str,
                        scan: bool = True, formulas: bool = True, inflated: list[bytes] | None = None,
-                       others: dict[str, bytes] | None = None) -> tuple[list[list[Any]], tuple[dict, dict]]:
+                       others: dict[str, bytes] | None = None, split: Split | None = None
+                       ) -> tuple[list[list[Any]], tuple[dict, dict]]:
     """python-calamine parses the sheet in a worker thread while this one scans the part for
     error cells and imports the holidays package's countries (the settings need them next);
     an exception in the worker (a damaged part, a Rust panic) is raised here. With the part
     `inflated` (kept by the safety check) and the workbook's `others` parts, the worker has
-    it parsed in two halves at once (halves.py), else, or when that cannot be, whole."""
+    it parsed in two halves at once (halves.py: the first one already begun by `split`
+    while the check read on, when it could), else, or when that cannot be, whole."""
     import threading
 
     box: dict[str, Any] = {}
@@ -288,7 +301,9 @@ def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str,
         try:
             grid = None
             try:
-                if inflated and others is not None:
+                if inflated and split is not None:
+                    grid = split.finish(inflated, member, sheet, opened)
+                if grid is None and inflated and others is not None:
                     grid = parse_halves(inflated, member, sheet, others, opened)
             finally:
                 opened.set()

@@ -109,6 +109,10 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _TEXT_RESULT = re.compile(rb'\bt="(?:str|inlineStr|s)"')
 
 
+# The markers scan_cells looks for first (a regex finds a literal faster than `in` does).
+_ERROR_MARK, _FORMULA_MARK = re.compile(rb't="e"'), re.compile(rb"<f")
+
+
 def scan_cells(zf: zipfile.ZipFile, member: str, *, errors: bool = True, formulas: bool = True,
                inflated: Sequence[bytes] | None = None
                ) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
@@ -121,7 +125,7 @@ def scan_cells(zf: zipfile.ZipFile, member: str, *, errors: bool = True, formula
     no_value: dict[tuple[int, int], str] = {}
     if not member or not (errors or formulas):
         return found, no_value
-    marks = ([b't="e"'] if errors else []) + ([b"<f"] if formulas else [])
+    marks = ([_ERROR_MARK] if errors else []) + ([_FORMULA_MARK] if formulas else [])
     try:
         with (contextlib.nullcontext(iter([c for c in inflated if c])) if inflated is not None else zf.open(member)) as fh:
             read = (lambda: next(fh, b"")) if inflated is not None else (lambda: fh.read(1 << 22))
@@ -133,7 +137,7 @@ def scan_cells(zf: zipfile.ZipFile, member: str, *, errors: bool = True, formula
                     break
                 if chunks:
                     chunks.append(chunk)
-                elif any(m in chunk or m in prev[-8:] + chunk[:8] for m in marks):
+                elif any(m.search(chunk) or m.search(prev[-8:] + chunk[:8]) for m in marks):
                     chunks = [prev[-4096:], chunk]
                 else:
                     prev = chunk
