@@ -824,13 +824,12 @@ FAST_ROWS, FAST_COLUMNS = 99_999, 26  # what a sheet without far candidates can 
 
 def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
     """The part's XML in chunks that end just before a '<', so no tag is ever split (a tag
-    cannot contain '<'); an unbroken run longer than MAX_TAG is refused. A large part is
-    inflated in a worker thread (zlib releases the GIL) while this one searches the chunk
-    before: the scan then costs about what its searches cost, not their sum with inflating."""
+    cannot contain '<'); an unbroken run longer than MAX_TAG is refused. (Inflating in a
+    worker thread while this one searches was tried: zlib gives the GIL back after each
+    output block and waits for it behind the searches, so it gained nothing.)"""
     carry = b""
     try:
-        blocks = _inflated_ahead(zf, info) if info.file_size >= AHEAD_MIN_BYTES else _inflated(zf, info)
-        for data in blocks:
+        for data in _inflated(zf, info):
             data = carry + data
             cut = data.rfind(b"<")
             if cut <= 0:
@@ -849,60 +848,15 @@ def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
         yield carry
 
 
-AHEAD_MIN_BYTES = 16 << 20  # parts at least this large (inflated) are inflated in a worker thread
-
-
 def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
-    """The part's inflated bytes, CHUNK * 8 at a time (zipfile checks the CRC at the end)."""
+    """The part's inflated bytes, CHUNK * 4 at a time (zipfile checks the CRC at the end; a
+    kept part is offered to early_rows's callback after each)."""
     with zf.open(info) as member:
         while True:
             data = member.read(CHUNK * 4)
             if not data:
                 return
             yield data
-
-
-def _inflated_ahead(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
-    """_inflated, produced one block ahead by a worker thread; an exception there (a bad CRC,
-    a damaged stream) is raised here. Closing the generator early (a refusal) stops the
-    worker before the archive is closed."""
-    import queue
-    import threading
-
-    blocks: queue.Queue = queue.Queue(maxsize=2)  # at most ~3 blocks of CHUNK * 8 in memory
-    stop = threading.Event()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                blocks.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for data in _inflated(zf, info):
-                if not put(("data", data)):
-                    return
-            put(("end", None))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the scanning thread
-            put(("error", exc))
-
-    worker = threading.Thread(target=produce, name="followup-xl-inflate", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, value = blocks.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        worker.join()
 
 
 # Cheap searches (a literal prefix, no match in a normal tracker) that every match of the

@@ -1,11 +1,12 @@
 """The sheet scan of the safety check gives the same verdict however it runs (issue 13).
 
-A large sheet part is inflated in a worker thread while the scanning thread searches the
-block before (safety._inflated_ahead), and one search (safety._CELL_HINT) looks for odd
-and far cells at once. Each file below is checked with the worker thread forced on and
-forced off: the verdicts (the refusal's sentence, or what the check hands the reader) are
-the same, no worker thread outlives the check, and the fast estimate of a sheet's extent
-never lets through a grid that python-calamine's own walk (safety._walk_span) would refuse.
+While the check reads a large sheet part, the reader may already have python-calamine
+parse the rows that passed (safety.early_rows, reader/halves.Split), and one search
+(safety._CELL_HINT) looks for odd and far cells at once. Each file below is checked with
+that first half forced on (every part kept and offered after each small block) and off:
+the verdicts (the refusal's sentence, or what the check hands the reader) are the same, no
+thread outlives the check, and the fast estimate of a sheet's extent never lets through a
+grid that python-calamine's own walk (safety._walk_span) would refuse.
 """
 
 from __future__ import annotations
@@ -45,34 +46,41 @@ CELLS = [
 ]
 
 
-def _verdict(path, ahead: bool, monkeypatch) -> tuple:
-    monkeypatch.setattr(safety, "AHEAD_MIN_BYTES", 0 if ahead else 1 << 62)
-    monkeypatch.setattr(safety, "CHUNK", 64)  # many blocks, so the worker runs ahead of the scan
+def _verdict(path, early: bool, monkeypatch) -> tuple:
+    from followup_xl.reader import halves
+
+    monkeypatch.setattr(safety, "KEEP_FROM", 0 if early else None)
+    monkeypatch.setattr(halves, "PIPE_SHARE", 0.3)
+    monkeypatch.setattr(safety, "CHUNK", 64)  # many blocks: the first half begins mid-part
     monkeypatch.setattr(safety, "SMALL_FILE", 0)  # the sheet is streamed, not read whole
     monkeypatch.setattr(safety, "PROLOG_SCAN", 256)
+    split = halves.Split(path.read_bytes())
     try:
-        seen = safety.workbook_check(path)
+        with safety.early_rows(split.offer):
+            seen = safety.workbook_check(path)
     except TrackerError as exc:
         return ("refused", str(exc))
+    finally:
+        split.close()
     return ("passed", sorted(seen.scanned), sorted(seen.error_parts), sorted(seen.formula_parts),
             {k: list(v) for k, v in seen.odd_numbers.items()})
 
 
 def _workers() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "followup-xl-inflate"]
+    return [t for t in threading.enumerate() if t.name.startswith("followup-xl")]
 
 
 @pytest.mark.parametrize("xml", CELLS)
-def test_the_inflating_thread_changes_no_verdict(tmp_path, monkeypatch, xml):
+def test_the_first_half_begun_during_the_check_changes_no_verdict(tmp_path, monkeypatch, xml):
     monkeypatch.setattr(safety, "MAX_CELLS", 200_000 * 26)
     path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "odd.xlsx", xml)
     assert _verdict(path, True, monkeypatch) == _verdict(path, False, monkeypatch)
     assert not _workers()
 
 
-def test_a_damaged_part_inflated_ahead_is_one_sentence(tmp_path, monkeypatch):
-    """Bytes flipped inside the sheet: the worker's zlib or CRC error reaches the scan as the
-    damaged-file sentence, and the worker is gone."""
+def test_a_damaged_part_is_one_sentence_after_its_first_half_began(tmp_path, monkeypatch):
+    """Bytes flipped in the second half of the sheet: the zlib or CRC error is the
+    damaged-file sentence, as without a first half, and its thread is gone."""
     good = good_tracker(tmp_path / "good.xlsx")
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (k, k, k) for k in range(4, 3000))
     big = add_cells(good, tmp_path / "big.xlsx", rows)
@@ -84,22 +92,45 @@ def test_a_damaged_part_inflated_ahead_is_one_sentence(tmp_path, monkeypatch):
         data[k] ^= 0x55
     path = tmp_path / "flipped.xlsx"
     path.write_bytes(bytes(data))
+    from followup_xl.reader import halves
+
+    started = []
+    offer = halves.Split.offer
+
+    def spy(self, *args):
+        done = offer(self, *args)
+        started.append(self._thread is not None)
+        return done
+
+    monkeypatch.setattr(halves.Split, "offer", spy)
     verdict = _verdict(path, True, monkeypatch)
+    assert any(started)
     assert verdict[0] == "refused" and "damaged or incomplete" in verdict[1], verdict
     assert verdict == _verdict(path, False, monkeypatch)
     assert not _workers()
 
 
-def test_a_refusal_mid_part_stops_the_worker(tmp_path, monkeypatch):
-    """A text run longer than MAX_TAG early in a long part: the scan refuses while the worker
-    still has blocks to inflate; it is stopped and joined before the archive closes."""
+def test_a_refusal_mid_part_leaves_no_thread(tmp_path, monkeypatch):
+    """A text run longer than MAX_TAG late in a long part: the scan refuses after the first
+    half began; its thread is joined."""
     monkeypatch.setattr(safety, "MAX_TAG", 4 << 10)
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (k, k, k) for k in range(10, 20000))
-    xml = b'<row r="9"><c r="A9" t="inlineStr"><is><t>' + b"A" * (64 << 10) + b"</t></is></c></row>" + rows
+    xml = rows + b'<row r="20001"><c r="A20001" t="inlineStr"><is><t>' + b"A" * (64 << 10) + b"</t></is></c></row>"
     path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "long.xlsx", xml)
+    started = []
+    from followup_xl.reader import halves
+
+    offer = halves.Split.offer
+    def spy(self, *args):
+        done = offer(self, *args)
+        started.append(self._thread is not None)
+        return done
+
+    monkeypatch.setattr(halves.Split, "offer", spy)
     verdict = _verdict(path, True, monkeypatch)
     assert verdict[0] == "refused" and "single text or tag" in verdict[1]
-    assert not _workers()
+    assert any(started) and not _workers()
+    assert verdict == _verdict(path, False, monkeypatch)
 
 
 SPANS = [xml for xml in CELLS if b"-1e308" not in xml]  # the grid decides (not a number)
