@@ -14,6 +14,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from .collector import paused
 from .model import COUNT_KEYS, Item, Problem, WeeklyResult  # noqa: F401 - re-exported
 from .printable import file_name
 
@@ -201,6 +202,7 @@ def sort_key(item: Item) -> tuple:
     return (item.due_date, (item.company or "").casefold(), item.tracker, item.row)
 
 
+@paused()
 def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
             file_problems: list[Problem] | None = None) -> WeeklyResult:
     """The weekly list over typed trackers (one as-of date and one week for all)."""
@@ -363,6 +365,7 @@ def _skip_reason(path: Path, from_folder: bool) -> str | None:
     return None
 
 
+@paused()
 def build_weekly(paths: Any, *, week_of: Any = None, as_of: Any = None, progress=None,
                  found: tuple[list[Path], list[Problem]] | None = None, sheet: str | None = None,
                  country: str | None = None, subdivision: str | None = None,

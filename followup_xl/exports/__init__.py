@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from ..collector import paused
 from ..errors import UsageError
 from ..model import WeeklyResult
 from ..output import STDOUT, refuse_input_as_output, write_atomic, write_stdout
@@ -74,6 +75,7 @@ def check_group_by(group_by: str | None, fmt: str) -> None:
                          "by it): drop --group-by, or choose one of those formats.")
 
 
+@paused()
 def render(result: WeeklyResult, fmt: str, group_by: str | None = None) -> bytes:
     """The bytes of one export format (group_by="tracker": a section per client)."""
     fmt = format_for("", fmt)

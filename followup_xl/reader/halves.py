@@ -242,7 +242,7 @@ def joined(grid: list[list[Any]], top: Any, bottom: Any) -> list[list[Any]] | No
 # half once the check has passed the whole part. The first half then ends with a
 # "</sheetData></worksheet>" of its own (what follows the rows has not been checked yet and
 # holds no cell value).
-PIPE_SHARE = 0.5
+PIPE_SHARE = 0.55
 _ROOT = re.compile(rb"<worksheet[\s>]")
 _TOP_TAIL = b"</sheetData></worksheet>"
 

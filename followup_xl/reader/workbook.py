@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import schema
+from ..collector import paused
 from ..cells import CellError
 from ..errors import FollowupError, TrackerError
 from ..model import Problem
@@ -85,7 +86,7 @@ def read_tracker(path: str | Path, *, sheet: str | None = None, country: str | N
     from ..safety import native_errors_silenced
 
     try:
-        with native_errors_silenced():  # a Rust panic prints to fd 2; it is reported below
+        with native_errors_silenced(), paused():  # a Rust panic prints to fd 2; reported below
             data, check, split = _safety_check(path)  # also: missing, a folder, unreadable
             try:
                 return _read(path, name, check, sheet, place, data, split)
