@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
-from test_sheet_scan import _typed
+from test_sheet_scan import _typed, first_halves
 from trackers import fast_tracker
 
 from followup_xl import safety
@@ -265,15 +265,7 @@ def test_what_the_check_finds_after_the_first_half_began_is_as_before(big, tmp_p
     path = add_cells(big, tmp_path / "late.xlsx", late)
     used = _spied(monkeypatch)
     monkeypatch.setattr(halves, "PIPE_SHARE", 0.3)
-    started = []
-    offer = halves.Split.offer
-
-    def spy_offer(self, *args):
-        done = offer(self, *args)
-        started.append(self._thread is not None)
-        return done
-
-    monkeypatch.setattr(halves.Split, "offer", spy_offer)
+    started = first_halves(monkeypatch)
 
     def outcome():
         try:

@@ -66,6 +66,22 @@ def _verdict(path, early: bool, monkeypatch) -> tuple:
             {k: list(v) for k, v in seen.odd_numbers.items()})
 
 
+def first_halves(monkeypatch) -> list[bool]:
+    """After each offer the check makes to a reader's Split: whether its first half began."""
+    from followup_xl.reader import halves
+
+    started: list[bool] = []
+    offer = halves.Split.offer
+
+    def spy(self, *args):
+        done = offer(self, *args)
+        started.append(self._thread is not None)
+        return done
+
+    monkeypatch.setattr(halves.Split, "offer", spy)
+    return started
+
+
 def _workers() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("followup-xl")]
 
@@ -92,17 +108,7 @@ def test_a_damaged_part_is_one_sentence_after_its_first_half_began(tmp_path, mon
         data[k] ^= 0x55
     path = tmp_path / "flipped.xlsx"
     path.write_bytes(bytes(data))
-    from followup_xl.reader import halves
-
-    started = []
-    offer = halves.Split.offer
-
-    def spy(self, *args):
-        done = offer(self, *args)
-        started.append(self._thread is not None)
-        return done
-
-    monkeypatch.setattr(halves.Split, "offer", spy)
+    started = first_halves(monkeypatch)
     verdict = _verdict(path, True, monkeypatch)
     assert any(started)
     assert verdict[0] == "refused" and "damaged or incomplete" in verdict[1], verdict
@@ -117,16 +123,7 @@ def test_a_refusal_mid_part_leaves_no_thread(tmp_path, monkeypatch):
     rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (k, k, k) for k in range(10, 20000))
     xml = rows + b'<row r="20001"><c r="A20001" t="inlineStr"><is><t>' + b"A" * (64 << 10) + b"</t></is></c></row>"
     path = add_cells(good_tracker(tmp_path / "good.xlsx"), tmp_path / "long.xlsx", xml)
-    started = []
-    from followup_xl.reader import halves
-
-    offer = halves.Split.offer
-    def spy(self, *args):
-        done = offer(self, *args)
-        started.append(self._thread is not None)
-        return done
-
-    monkeypatch.setattr(halves.Split, "offer", spy)
+    started = first_halves(monkeypatch)
     verdict = _verdict(path, True, monkeypatch)
     assert verdict[0] == "refused" and "single text or tag" in verdict[1]
     assert any(started) and not _workers()

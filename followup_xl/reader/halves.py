@@ -1,20 +1,25 @@
 """A large sheet parsed by python-calamine in two halves at once, one per core.
 
 python-calamine parses a sheet on one core without holding the GIL: 100,000 rows take it
-about 1.1 s, most of a weekly run. The safety check has just inflated the sheet part and
-kept it (safety.WorkbookCheck.inflated, for parts of safety.KEEP_FROM bytes or more); here its rows
-are cut in two at a <row> tag near the middle, each half is written with the workbook's
-other parts into an uncompressed archive in memory, two threads parse one half each, and
-the two grids are joined into the very grid python-calamine gives for the whole sheet
-(`to_python(skip_empty_area=False)`): tests/test_halves.py compares them on fixed and
-random sheets.
+about 1.1 s, most of a weekly run, and it may only parse what the safety check has passed.
+The check keeps a large sheet part as it inflates it (safety.WorkbookCheck.inflated, for
+parts of safety.KEEP_FROM bytes or more) and tells a `Split` of its progress
+(safety.early_rows): once PIPE_SHARE of the part has passed, the rows so far are cut at a
+<row> tag and the first half is parsed in a thread while the check reads on; after the
+check, `Split.finish` parses the rest and joins the two grids into the very grid
+python-calamine gives for the whole sheet (`to_python(skip_empty_area=False)`). When no
+first half could begin during the check, `parse_halves` cuts the kept part near the middle
+and parses both halves at once. Each half goes to python-calamine as an uncompressed
+archive in memory with the workbook's other parts. tests/test_halves.py compares the
+joined grid with the whole parse on fixed and random sheets.
 
 Only where the result cannot differ: the check saw every cell tag written as a plain
 `<c r="...">` (a reference on every cell, so no cell's place depends on the half it is in),
-the part holds no comment, CDATA section or processing instruction, <sheetData> is written
-plainly, and the second half's first row comes after the first half's last. Otherwise, or
-when a half cannot be parsed, `parse_halves` returns None and the caller parses the whole
-sheet as before (and reports what that parse finds).
+<sheetData> is written plainly, nothing before or after the rows opens or closes a comment,
+CDATA section or processing instruction (so one that spans the cut leaves the first half
+unclosed, which python-calamine refuses), and the second half's first row comes after the
+first half's last. Otherwise, or when a half cannot be parsed, None is returned and the
+caller parses the whole sheet as before (and reports what that parse finds).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import struct
 import threading
 import zipfile
 import zlib
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 _OPEN = re.compile(rb"<sheetData\s*>")
 _CLOSE = b"</sheetData>"
@@ -218,7 +224,7 @@ def joined(grid: list[list[Any]], top: Any, bottom: Any) -> list[list[Any]] | No
     None when the halves overlap."""
     if bottom.start is None:
         return grid
-    (r0, c0), (r1, c1) = bottom.start, bottom.end
+    (r0, c0), (_, c1) = bottom.start, bottom.end
     top_width = top.end[1] + 1 if top.start is not None else 0
     if top.start is not None and r0 <= top.end[0]:
         return None
@@ -292,7 +298,7 @@ class Split:
 
     def _start(self, part: str, sheet: str, sheet_parts: Sequence[str], chunks: list[bytes],
                at: tuple[int, int, int, int]) -> None:
-        first, begin, k, cut = at
+        k, cut = at[2:]
         with zipfile.ZipFile(io.BytesIO(self._data)) as zf:
             self._others = workbook_parts(zf, part, [p for p in sheet_parts if p != part])
         pieces = [memoryview(c) for c in chunks[:k]] + [memoryview(chunks[k])[:cut], memoryview(_TOP_TAIL)]

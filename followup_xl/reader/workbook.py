@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import schema
-from ..collector import paused
 from ..cells import CellError
+from ..collector import paused
 from ..errors import FollowupError, TrackerError
 from ..model import Problem
 from ..schema import Settings
-from .header import header_score
 from .halves import Split, parse_halves, workbook_parts
+from .header import header_score
 from .holidays import read_holidays
 from .settings import Place, _sheet_grid, read_settings, settings_from_values
 from .sheets import choose_sheet, listed, named_sheet
