@@ -114,6 +114,35 @@ def test_the_joined_halves_are_the_whole_grid(base, tmp_path, monkeypatch, seed)
         assert grid == _whole(path)
 
 
+@pytest.mark.parametrize("seed", range(80))
+def test_a_first_half_begun_during_the_check_joins_to_the_whole_grid(base, tmp_path, monkeypatch, seed):
+    """The way the reader goes: the check offers its chunks as they pass (Split.offer),
+    the first half begins past PIPE_SHARE, Split.finish parses the rest after the check."""
+    rng = random.Random(1000 + seed)
+    xml = _random_sheet(rng) if seed % 4 else _random_sheet(rng).replace(
+        b"<pageMargins", b'<mergeCells count="1"><mergeCell ref="A1:B2"/></mergeCells><pageMargins')
+    path = _workbook(base, tmp_path / "random.xlsx", xml)
+    monkeypatch.setattr(halves, "PIPE_SHARE", rng.uniform(0.05, 0.95))
+    if seed % 3 == 0:
+        monkeypatch.delattr(os, "memfd_create", raising=False)
+    chunks = _chunks(xml, rng)
+    split = halves.Split(path.read_bytes())
+    kept: list[bytes] = []
+    try:
+        for chunk in chunks:
+            kept.append(chunk)
+            if split.offer(MEMBER, "Tracker", (MEMBER,), kept, len(xml)):
+                break
+        kept += chunks[len(kept):]
+        grid = split.finish(kept, MEMBER, "Tracker")
+    finally:
+        split.close()
+    if split.member is not None:  # a first half began: the join is the whole grid
+        assert grid == _whole(path)
+    else:
+        assert grid is None
+
+
 def test_a_cut_is_made_at_a_row_and_keeps_the_head_and_the_tail():
     xml = HEAD + b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>' + TAIL
     top, bottom = halves.split_xml([xml], share=0.5)
