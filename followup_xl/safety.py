@@ -242,8 +242,8 @@ MARKS_BELOW = 4 << 20
 
 
 # A sheet part this large (inflated; ~13,000 tracker rows) is kept inflated for the reader,
-# which has python-calamine parse it in two halves at once (reader/halves.py); at most
-# KEEP_MAX bytes in all.
+# which has python-calamine parse it in two halves at once (reader/halves.py): one part,
+# of at most KEEP_MAX bytes.
 KEEP_FROM = 8 << 20
 KEEP_MAX = 256 << 20
 
@@ -268,8 +268,9 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
     """check_workbook, returning what the reader can reuse (WorkbookCheck). With `data` (what
     read_whole gave), those bytes are checked and the file is not opened again. A sheet part
     of `marks_below` bytes or more (-1: MARKS_BELOW; None: none) is not searched for error
-    cells and formulas (WorkbookCheck.unmarked). A sheet part of `keep_from` bytes or more
-    (-1: KEEP_FROM; None: none) is kept inflated (WorkbookCheck.inflated; up to KEEP_MAX)."""
+    cells and formulas (WorkbookCheck.unmarked). One sheet part of `keep_from` bytes or more
+    (-1: KEEP_FROM; None: none) and at most KEEP_MAX is kept inflated (WorkbookCheck.inflated):
+    the Tracker sheet's when there is one, else the first so large."""
     if marks_below == -1:
         marks_below = MARKS_BELOW
     if keep_from == -1:
@@ -306,8 +307,8 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
             formulas: set[str] = set()
             unmarked: set[str] = set()
             odd: dict[str, list[tuple[str, str]]] = {}
-            inflated: dict[str, list[bytes]] = {}
-            kept_bytes = 0
+            inflated: dict[str, list[bytes]] = {}  # one part: the Tracker sheet's, else the first large one
+            tracker_part = next((part for name, part in sheets if has_tracker_sheet([name])), None)
             on_rows = _ON_ROWS.get()
             parts = tuple(part for _, part in sheets if part is not None)
             for name, part in sheets:
@@ -319,7 +320,8 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
                     if not marks:
                         unmarked.add(part)
                     kept: list[bytes] | None = None
-                    if keep_from is not None and keep_from <= info.file_size <= KEEP_MAX - kept_bytes:
+                    if (keep_from is not None and keep_from <= info.file_size <= KEEP_MAX and not inflated
+                            and (tracker_part is None or part == tracker_part)):
                         kept = []
                     early = None
                     if on_rows is not None and kept is not None:
@@ -328,7 +330,6 @@ def workbook_check(path: str | os.PathLike[str], data: bytes | None = None,
                                                   early)
                     if kept:
                         inflated[part] = kept
-                        kept_bytes += info.file_size
                     if marked:
                         errors.add(part)
                     if formula:

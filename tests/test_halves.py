@@ -322,3 +322,23 @@ def test_a_half_python_calamine_cannot_open_is_read_whole(big, monkeypatch):
     monkeypatch.setattr(halves, "_open", fail_second)
     assert _typed(read_tracker(big)) == whole
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("names, kept", [(("Archive", "Tracker"), "Tracker"), (("Archive", "Jobs"), "Archive")])
+def test_the_check_keeps_one_part_the_trackers(tmp_path, monkeypatch, names, kept):
+    """One part is kept inflated, whatever else the workbook holds: the Tracker sheet's, or
+    else the first large one (the memory the reader needs is then one sheet's)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = names[0]
+    book.create_sheet(names[1])
+    for ws in book.worksheets:
+        for r in range(1, 30):
+            ws.append(["Acme", "Analyst", r])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    monkeypatch.setattr(safety, "KEEP_FROM", 0)
+    seen = safety.workbook_check(path)
+    part = f"xl/worksheets/sheet{names.index(kept) + 1}.xml"
+    assert list(seen.inflated) == [part]
