@@ -342,3 +342,20 @@ def test_the_check_keeps_one_part_the_trackers(tmp_path, monkeypatch, names, kep
     seen = safety.workbook_check(path)
     part = f"xl/worksheets/sheet{names.index(kept) + 1}.xml"
     assert list(seen.inflated) == [part]
+
+
+@pytest.mark.parametrize("when", ["during the check", "after the check"])
+def test_no_memory_for_a_half_reads_the_sheet_whole(big, monkeypatch, when):
+    """Writing a half's archive fails (here: MemoryError): the sheet is read whole, the same."""
+    whole = _typed(read_tracker(big))
+    real, calls = halves._archive, []
+
+    def fail(*args):
+        calls.append(1)
+        if (when == "during the check") == (len(calls) == 1):
+            raise MemoryError
+        return real(*args)
+
+    monkeypatch.setattr(halves, "_archive", fail)
+    assert _typed(read_tracker(big)) == whole
+    assert calls and _threads() == []

@@ -37,7 +37,10 @@ from typing import Any
 _OPEN = re.compile(rb"<sheetData\s*>")
 _CLOSE = b"</sheetData>"
 _ROW = re.compile(rb"<row[\s>/]")
-_MEDIA = ("xl/media/",)
+# Parts python-calamine does not read for a sheet's values (pictures, charts, pivot caches,
+# macros, printer settings, embedded files): not copied into the halves' archives.
+_UNREAD = ("xl/media/", "xl/embeddings/", "xl/pivotCache/", "xl/pivotTables/", "xl/drawings/",
+           "xl/charts/", "xl/printerSettings/", "customXml/", "xl/vbaProject.bin")
 
 
 # The first half's share of the rows: it ends sooner, and its grid is built (holding the GIL)
@@ -144,10 +147,10 @@ def _open(archive: list[bytes | memoryview]):
 
 def workbook_parts(zf: zipfile.ZipFile, member: str, other_sheets: Sequence[str]) -> dict[str, bytes]:
     """The workbook's parts python-calamine may read to parse `member` (all but the other
-    sheets' parts and pictures), read from its archive."""
+    sheets' parts and those _UNREAD), read from its archive."""
     skip = set(other_sheets) | {member}
     return {i.filename: zf.read(i.filename) for i in zf.infolist()
-            if i.filename not in skip and not i.filename.startswith(_MEDIA) and not i.is_dir()}
+            if i.filename not in skip and not i.filename.startswith(_UNREAD) and not i.is_dir()}
 
 
 def parse_halves(chunks: list[bytes], member: str, sheet: str, others: dict[str, bytes],
@@ -265,13 +268,22 @@ class Split:
         self._top: tuple[list[list[Any]], Any, Any] | None = None  # grid, start, end
         self._at: tuple[int, int, int, int] = (0, 0, 0, 0)  # (chunk, offset) of the rows, of the cut
         self._others: dict[str, bytes] = {}
+        self._given_up = False
 
     def offer(self, part: str, sheet: str, sheet_parts: Sequence[str], chunks: list[bytes], size: int) -> bool:
         """Called by the check after each block of a part it keeps, while every cell so far
         passed: starts the first half (returns True: no more offers for the part) once
-        PIPE_SHARE of the part's declared size has passed and a <row> tag follows that point."""
-        if self._thread is not None:
+        PIPE_SHARE of the part's declared size has passed and a <row> tag follows that point.
+        Never raises: the halves are a way to read faster, and the check goes on without."""
+        if self._thread is not None or self._given_up:
             return True
+        try:
+            return self._offer(part, sheet, sheet_parts, chunks, size)
+        except Exception:  # noqa: BLE001 - e.g. no memory for the archive: read the usual way
+            self._given_up = True
+            return True
+
+    def _offer(self, part: str, sheet: str, sheet_parts: Sequence[str], chunks: list[bytes], size: int) -> bool:
         done = sum(map(len, chunks))
         if done < PIPE_SHARE * size:
             return False
@@ -322,9 +334,17 @@ class Split:
                opened: threading.Event | None = None) -> list[list[Any]] | None:
         """The whole sheet's grid: the second half (from the cut to the end of the checked
         part, `chunks`) parsed here, joined to the first; None when no first half was
-        started for `member` or a half cannot be used. `opened` as for parse_halves."""
+        started for `member` or a half cannot be used (never raises: the caller then
+        parses the sheet whole). `opened` as for parse_halves."""
         if self._thread is None or member != self.member:
             return None
+        try:
+            return self._finish(chunks, member, sheet, opened)
+        except Exception:  # noqa: BLE001 - the sheet is parsed whole instead
+            return None
+
+    def _finish(self, chunks: list[bytes], member: str, sheet: str,
+                opened: threading.Event | None) -> list[list[Any]] | None:
         first, begin, k, cut = self._at
         last = len(chunks) - 1
         while last >= k and _CLOSE not in chunks[last]:

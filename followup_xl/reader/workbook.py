@@ -306,6 +306,8 @@ def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str,
                     grid = split.finish(inflated, member, sheet, opened)
                 if grid is None and inflated and others is not None:
                     grid = parse_halves(inflated, member, sheet, others, opened)
+            except Exception:  # noqa: BLE001 - e.g. no memory for a half's archive: parsed whole
+                grid = None
             finally:
                 opened.set()
             if grid is None:
