@@ -830,17 +830,17 @@ def _sheet_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str):
     output block and waits for it behind the searches, so it gained nothing.)"""
     carry = b""
     try:
-        for data in _inflated(zf, info):
-            data = carry + data
-            cut = data.rfind(b"<")
-            if cut <= 0:
-                if len(data) > MAX_TAG:
+        for block in _inflated(zf, info):
+            cut = block.rfind(b"<")
+            if cut < 0 or (cut == 0 and not carry):  # no '<' after the carried one
+                carry += block
+                if len(carry) > MAX_TAG:
                     raise TrackerError(f"{shown} has a sheet with a single text or tag of more than "
                                        f"{MAX_TAG >> 20} MB, which Excel never writes: it may be hostile; {_RESAVE}.")
-                carry = data
                 continue
-            carry = data[cut:]
-            yield data[:cut]
+            chunk = b"".join((carry, memoryview(block)[:cut]))  # one copy of the block
+            carry = block[cut:]
+            yield chunk
     except TrackerError:
         raise
     except Exception:  # BadZipFile (a bad CRC, a size that lied), zlib.error, ...
@@ -866,7 +866,7 @@ def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
 # a cell tag is in one): a tag `<c r="A1"` to `<c r="Z99999"` is neither and not matched, so
 # one search skips every cell of a usual tracker.
 _CELL_HINT = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,5}")[>\t\n\r ]')
-_NEGATIVE_HINT = re.compile(rb'v>\s*(?:-|\+?[NnIi])')  # in every _NEGATIVE match
+_NEGATIVE_HINT = re.compile(rb'v>[-+\sNnIi]')  # every _NEGATIVE match holds v> and one of these
 MAX_ODD_NUMBERS = 10_000  # odd numbers noted per sheet part (more are left as python-calamine reads them)
 _ERROR_MARK = re.compile(rb't="e"')  # the marker of an error cell, as the reader's scan looks for it
 _FORMULA_MARK = re.compile(rb"<f[\s>/]")  # a formula (the reader checks it has a stored result)

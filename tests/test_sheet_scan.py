@@ -212,3 +212,44 @@ def test_a_large_sheet_read_beside_its_scan_reads_as_a_small_one(tmp_path, monke
     shown = " ".join(f"{p.row} {p.column} {p.message}" for p in threaded.problems)
     for row in ("7003", "7004", "7005"):
         assert row in shown, shown
+
+
+def _chunks_as_before(blocks, max_tag):
+    """The chunking as it was written first (a copy of each block, then a slice)."""
+    carry = b""
+    for data in blocks:
+        data = carry + data
+        cut = data.rfind(b"<")
+        if cut <= 0:
+            if len(data) > max_tag:
+                yield "refused"
+                return
+            carry = data
+            continue
+        carry = data[cut:]
+        yield data[:cut]
+    if carry:
+        yield carry
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_chunks_end_before_a_tag_as_they_did(monkeypatch, seed):
+    rng = random.Random(seed)
+    xml = b"".join(rng.choice([b"<c r=\"A1\">", b"<v>1</v>", b"</c>", b"text ", b"x" * rng.randint(0, 300), b"<"])
+                   for _ in range(rng.randint(0, 80)))
+    blocks, at = [], 0
+    while at < len(xml):
+        n = rng.randint(1, 120)
+        blocks.append(xml[at:at + n])
+        at += n
+    monkeypatch.setattr(safety, "_inflated", lambda zf, info: iter(blocks))
+    monkeypatch.setattr(safety, "MAX_TAG", 200)
+    got: list = []
+    try:
+        for chunk in safety._sheet_chunks(None, None, "t.xlsx"):
+            got.append(chunk)
+    except TrackerError:
+        got.append("refused")
+    assert got == list(_chunks_as_before(blocks, 200))
+    if "refused" not in got:
+        assert b"".join(got) == xml and all(c.startswith(b"<") for c in got[1:])
