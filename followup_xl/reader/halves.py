@@ -56,19 +56,13 @@ def split_xml(chunks: Sequence[bytes], share: float | None = None
     it; each with the part's text before and after its rows. None when the part cannot be
     cut safely."""
     share = TOP_SHARE if share is None else share
-    first = 0  # <sheetData> is near the start: only the sheet's settings come before it
-    while first < len(chunks) and (opened := _OPEN.search(chunks[first])) is None:
-        first += 1
-    if first == len(chunks):
+    opening = _opening(chunks)
+    closing = opening and _closing(chunks, *opening)
+    if not closing:
         return None
-    last = len(chunks) - 1  # </sheetData> is near the end: only the footer follows it
-    while last >= first and _CLOSE not in chunks[last]:
-        last -= 1
-    closed = chunks[last].rfind(_CLOSE) if last >= first else -1
-    if closed < 0 or (last == first and closed < opened.end()):
-        return None
+    (first, rows_at), (last, closed) = opening, closing
     # the rows, as (chunk, start, end): from after <sheetData> to before </sheetData>
-    spans = [(chunks[k], opened.end() if k == first else 0, closed if k == last else len(chunks[k]))
+    spans = [(chunks[k], rows_at if k == first else 0, closed if k == last else len(chunks[k]))
              for k in range(first, last + 1)]
     middle = int(sum(end - begin for _, begin, end in spans) * share)
     seen = 0
@@ -83,8 +77,7 @@ def split_xml(chunks: Sequence[bytes], share: float | None = None
             if found is None:
                 continue
             at = found.start()
-            head = [memoryview(c) for c in chunks[:first]] + [memoryview(chunks[first])[:opened.end()]]
-            tail = [memoryview(chunks[last])[closed:]] + [memoryview(c) for c in chunks[last + 1:]]
+            head, tail = _head(chunks, first, rows_at), _tail(chunks, last, closed)
             if not _plain(b"".join(head), b"".join(tail)):
                 return None
             top = [memoryview(c)[b:e] for c, b, e in spans[:j]] + [memoryview(data)[lo:at]]
@@ -92,6 +85,36 @@ def split_xml(chunks: Sequence[bytes], share: float | None = None
             return head + top + tail, head + bottom + tail
         return None
     return None
+
+
+def _opening(chunks: Sequence[bytes]) -> tuple[int, int] | None:
+    """(chunk, offset) just after <sheetData>, the start of the rows (near the part's start:
+    only the sheet's settings come before it); None when it is not there (yet)."""
+    for k, chunk in enumerate(chunks):
+        opened = _OPEN.search(chunk)
+        if opened is not None:
+            return k, opened.end()
+    return None
+
+
+def _closing(chunks: Sequence[bytes], first: int, begin: int) -> tuple[int, int] | None:
+    """(chunk, offset) of the last </sheetData>, the end of the rows (near the part's end:
+    only the footer follows it), when it comes after (first, begin); else None."""
+    for last in range(len(chunks) - 1, first - 1, -1):
+        if _CLOSE in chunks[last]:
+            closed = chunks[last].rfind(_CLOSE)
+            return None if (last, closed) < (first, begin) else (last, closed)
+    return None
+
+
+def _head(chunks: Sequence[bytes], first: int, begin: int) -> list[memoryview]:
+    """The part's text before its rows (up to _opening's point)."""
+    return [memoryview(c) for c in chunks[:first]] + [memoryview(chunks[first])[:begin]]
+
+
+def _tail(chunks: Sequence[bytes], last: int, closed: int) -> list[memoryview]:
+    """The part's text from </sheetData> on (from _closing's point)."""
+    return [memoryview(chunks[last])[closed:]] + [memoryview(c) for c in chunks[last + 1:]]
 
 
 def _plain(head: bytes, tail: bytes) -> bool:
@@ -166,30 +189,25 @@ def parse_halves(chunks: list[bytes], member: str, sheet: str, others: dict[str,
     chunks.clear()  # the pieces of the halves hold what they need
     if cut is None:
         return None
-    archives: list[Any] = [_archive(member, half, others) for half in cut]
-    del cut
+    books: list[Any] = []
+    try:
+        for half in cut:
+            books.append(_open(_archive(member, half, others)))
+    except BaseException:  # noqa: BLE001 - the whole sheet is parsed instead
+        for book in books:
+            book.close()
+        return None
+    finally:
+        del cut
+        if opened is not None:
+            opened.set()
     sheets: list[Any] = [None, None]
     top: list[list[Any]] = []
-    books = [0]
-    lock = threading.Lock()
 
     def parse(k: int) -> None:
-        book = None
         try:
-            book = _open(archives[k])
-        except BaseException:  # noqa: BLE001 - the whole sheet is parsed instead
-            pass
-        finally:
-            archives[k] = None
-            with lock:
-                books[0] += 1
-                if books[0] == 2 and opened is not None:
-                    opened.set()
-        if book is None:
-            return
-        try:
-            sheets[k] = book.get_sheet_by_name(sheet)
-            book.close()
+            sheets[k] = books[k].get_sheet_by_name(sheet)
+            books[k].close()
             if k == 0:
                 top.extend(sheets[0].to_python(skip_empty_area=False))
         except BaseException:  # noqa: BLE001 - the whole sheet is parsed instead
@@ -203,7 +221,7 @@ def parse_halves(chunks: list[bytes], member: str, sheet: str, others: dict[str,
         w.join()
     if sheets[0] is None or sheets[1] is None:
         return None
-    grid = joined(top, sheets[0], sheets[1])
+    grid = joined(top, sheets[0].end, sheets[1])
     sheets.clear()
     _trim()
     return grid
@@ -220,16 +238,16 @@ def _trim() -> None:
         pass
 
 
-def joined(grid: list[list[Any]], top: Any, bottom: Any) -> list[list[Any]] | None:
-    """The grid of the whole sheet from the sheets of its two halves (python-calamine's
-    CalamineSheet: `start` and `end` are the (row, column) of a half's first and last cell,
-    None when it has none) and the first one's grid (to_python(skip_empty_area=False));
-    None when the halves overlap."""
+def joined(grid: list[list[Any]], top_end: tuple[int, int] | None, bottom: Any) -> list[list[Any]] | None:
+    """The grid of the whole sheet from the first half's grid (to_python(skip_empty_area=False))
+    and last cell `top_end`, and the second half's sheet (python-calamine's CalamineSheet:
+    `start` and `end` are the (row, column) of its first and last cell, None when it has
+    none); None when the halves overlap."""
     if bottom.start is None:
         return grid
     (r0, c0), (_, c1) = bottom.start, bottom.end
-    top_width = top.end[1] + 1 if top.start is not None else 0
-    if top.start is not None and r0 <= top.end[0]:
+    top_width = top_end[1] + 1 if top_end is not None else 0
+    if top_end is not None and r0 <= top_end[0]:
         return None
     width = max(top_width, c1 + 1)
     if width > top_width:
@@ -265,9 +283,9 @@ class Split:
         self._data = data  # the workbook's bytes: its other parts go into each half's archive
         self.member: str | None = None
         self._thread: threading.Thread | None = None
-        self._top: tuple[list[list[Any]], Any, Any] | None = None  # grid, start, end
+        self._top: tuple[list[list[Any]], Any] | None = None  # its grid and last cell
         self._at: tuple[int, int, int, int] = (0, 0, 0, 0)  # (chunk, offset) of the rows, of the cut
-        self._others: dict[str, bytes] = {}
+        self.others: dict[str, bytes] = {}  # the other parts of the workbook, once a first half began
         self._given_up = False
 
     def offer(self, part: str, sheet: str, sheet_parts: Sequence[str], chunks: list[bytes], size: int) -> bool:
@@ -287,23 +305,22 @@ class Split:
         done = sum(map(len, chunks))
         if done < PIPE_SHARE * size:
             return False
-        first, opened = 0, None
-        while first < len(chunks) and (opened := _OPEN.search(chunks[first])) is None:
-            first += 1
-        if opened is None:
+        start = _opening(chunks)
+        if start is None:
             return done >= size  # not yet (or never) seen
-        head = b"".join(chunks[:first]) + chunks[first][:opened.end()]
+        first, begin = start
+        head = b"".join(_head(chunks, first, begin))
         if _ROOT.search(head) is None or not _plain(head, b""):
             return True
         seen, point = 0, int(PIPE_SHARE * size)
         for k, chunk in enumerate(chunks):
             if seen + len(chunk) > point and k >= first:
-                found = _ROW.search(chunk, max(point - seen, opened.end() if k == first else 0))
+                found = _ROW.search(chunk, max(point - seen, begin if k == first else 0))
                 if found is None:
                     point = seen + len(chunk)  # the next block's first row, if any
                     seen += len(chunk)
                     continue
-                self._start(part, sheet, sheet_parts, chunks, (first, opened.end(), k, found.start()))
+                self._start(part, sheet, sheet_parts, chunks, (first, begin, k, found.start()))
                 return True
             seen += len(chunk)
         return False
@@ -312,9 +329,9 @@ class Split:
                at: tuple[int, int, int, int]) -> None:
         k, cut = at[2:]
         with zipfile.ZipFile(io.BytesIO(self._data)) as zf:
-            self._others = workbook_parts(zf, part, [p for p in sheet_parts if p != part])
+            self.others = workbook_parts(zf, part, [p for p in sheet_parts if p != part])
         pieces = [memoryview(c) for c in chunks[:k]] + [memoryview(chunks[k])[:cut], memoryview(_TOP_TAIL)]
-        archive = _archive(part, pieces, self._others)
+        archive = _archive(part, pieces, self.others)
         self.member, self._at = part, at
 
         def parse() -> None:
@@ -323,7 +340,7 @@ class Split:
                 archive.clear()
                 got = half.get_sheet_by_name(sheet)
                 half.close()
-                self._top = (got.to_python(skip_empty_area=False), got.start, got.end)
+                self._top = (got.to_python(skip_empty_area=False), got.end)
             except BaseException:  # noqa: BLE001 - the sheet is parsed another way
                 self._top = None
 
@@ -346,20 +363,18 @@ class Split:
     def _finish(self, chunks: list[bytes], member: str, sheet: str,
                 opened: threading.Event | None) -> list[list[Any]] | None:
         first, begin, k, cut = self._at
-        last = len(chunks) - 1
-        while last >= k and _CLOSE not in chunks[last]:
-            last -= 1
-        closed = chunks[last].rfind(_CLOSE) if last >= k else -1
-        if closed < 0 or (last == k and closed < cut):
+        closing = _closing(chunks, k, cut)
+        if closing is None:
             return None
-        tail = [memoryview(chunks[last])[closed:]] + [memoryview(c) for c in chunks[last + 1:]]
+        last, closed = closing
+        tail = _tail(chunks, last, closed)
         if not _plain(b"", b"".join(tail)):
             return None
-        head = [memoryview(c) for c in chunks[:first]] + [memoryview(chunks[first])[:begin]]
+        head = _head(chunks, first, begin)
         rows = ([memoryview(chunks[k])[cut:closed]] if last == k else
                 [memoryview(chunks[k])[cut:]] + [memoryview(c) for c in chunks[k + 1:last]]
                 + [memoryview(chunks[last])[:closed]])
-        archive = _archive(member, head + rows + tail, self._others)
+        archive = _archive(member, head + rows + tail, self.others)
         del head, rows, tail
         chunks.clear()
         try:
@@ -378,9 +393,9 @@ class Split:
         self.close()
         if self._top is None:
             return None
-        grid, start, end = self._top
+        grid, end = self._top
         self._top = None
-        whole = joined(grid, _Range(start, end), bottom)
+        whole = joined(grid, end, bottom)
         _trim()
         return whole
 
@@ -388,9 +403,3 @@ class Split:
         if self._thread is not None:
             self._thread.join()
 
-
-class _Range:
-    """A half's first and last cell, as CalamineSheet gives them (joined reads only these)."""
-
-    def __init__(self, start: Any, end: Any) -> None:
-        self.start, self.end = start, end

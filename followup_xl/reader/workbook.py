@@ -240,7 +240,9 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile, c
         inflated = getattr(check, "inflated", {}).pop(member, None) if hasattr(path, "read") else None
         if threaded:  # first: the settings cannot be read while calamine holds the workbook
             others = None
-            if inflated:
+            if inflated and split is not None and split.member == member:
+                others = split.others  # read when its first half began
+            elif inflated:
                 others = workbook_parts(zf, member, [m for m in info.sheets.values() if m != member])
             grid, (errors, no_value) = _parse_beside_scan(book, sheet, zf, member, scan, formulas,
                                                           inflated, others, split)
