@@ -868,7 +868,7 @@ def _inflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
 _CELL_HINT = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,5}")[>\t\n\r ]')
 _NEGATIVE_HINT = re.compile(rb'v>[-+\sNnIi]')  # every _NEGATIVE match holds v> and one of these
 MAX_ODD_NUMBERS = 10_000  # odd numbers noted per sheet part (more are left as python-calamine reads them)
-_ERROR_MARK = re.compile(rb't="e"')  # the marker of an error cell, as the reader's scan looks for it
+ERROR_MARK = re.compile(rb't="e"')  # the marker of an error cell (the reader's scan_cells looks for it too)
 _FORMULA_MARK = re.compile(rb"<f[\s>/]")  # a formula (the reader checks it has a stored result)
 
 
@@ -886,7 +886,7 @@ def _check_span(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, shown: s
     for chunk in ((data,) if data is not None else _sheet_chunks(zf, info, shown)):
         if kept is not None:
             kept.append(chunk)
-        marked = marked or _ERROR_MARK.search(chunk) is not None  # (a regex finds it faster than `in`)
+        marked = marked or ERROR_MARK.search(chunk) is not None  # (a regex finds it faster than `in`)
         formula = formula or _FORMULA_MARK.search(chunk) is not None
         odd = odd or _PREFIXED_CELL.search(chunk) is not None
         hint = _NEGATIVE_HINT.search(chunk)

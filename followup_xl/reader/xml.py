@@ -3,7 +3,6 @@ parts and defined names (xl/workbook.xml), and the error cells of a sheet."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from typing import Sequence
 
 from ..a1 import column_number
 from ..cells import CLASSIC_ERROR_TEXTS, EXCEL_ERROR_TEXTS
+from ..safety import ERROR_MARK
 
 
 @dataclass
@@ -109,8 +109,20 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _TEXT_RESULT = re.compile(rb'\bt="(?:str|inlineStr|s)"')
 
 
-# The markers scan_cells looks for first (a regex finds a literal faster than `in` does).
-_ERROR_MARK, _FORMULA_MARK = re.compile(rb't="e"'), re.compile(rb"<f")
+# The markers scan_cells looks for first (a regex finds a literal faster than `in` does): an
+# error cell's, the very one the safety check looks for, and any tag beginning "<f" (wider
+# than the check's, as _FORMULA_CELL takes <f followed by any non-word character).
+_FORMULA_MARK = re.compile(rb"<f")
+
+
+def _blocks(zf: zipfile.ZipFile, member: str, inflated: Sequence[bytes] | None):
+    """The part's XML, non-empty blocks: `inflated` when given, else read from the archive."""
+    if inflated is not None:
+        yield from (chunk for chunk in inflated if chunk)
+        return
+    with zf.open(member) as fh:
+        while chunk := fh.read(1 << 22):
+            yield chunk
 
 
 def scan_cells(zf: zipfile.ZipFile, member: str, *, errors: bool = True, formulas: bool = True,
@@ -125,25 +137,20 @@ def scan_cells(zf: zipfile.ZipFile, member: str, *, errors: bool = True, formula
     no_value: dict[tuple[int, int], str] = {}
     if not member or not (errors or formulas):
         return found, no_value
-    marks = ([_ERROR_MARK] if errors else []) + ([_FORMULA_MARK] if formulas else [])
+    marks = ([ERROR_MARK] if errors else []) + ([_FORMULA_MARK] if formulas else [])
     try:
-        with (contextlib.nullcontext(iter([c for c in inflated if c])) if inflated is not None else zf.open(member)) as fh:
-            read = (lambda: next(fh, b"")) if inflated is not None else (lambda: fh.read(1 << 22))
-            prev = b""
-            chunks: list[bytes] = []  # from the first hit on, with 4 KB before it
-            while True:
-                chunk = read()
-                if not chunk:
-                    break
-                if chunks:
-                    chunks.append(chunk)
-                elif any(m.search(chunk) or m.search(prev[-8:] + chunk[:8]) for m in marks):
-                    chunks = [prev[-4096:], chunk]
-                else:
-                    prev = chunk
-            if not chunks:
-                return found, no_value
-            xml = b"".join(chunks)
+        prev = b""
+        chunks: list[bytes] = []  # from the first hit on, with 4 KB before it
+        for chunk in _blocks(zf, member, inflated):
+            if chunks:
+                chunks.append(chunk)
+            elif any(m.search(chunk) or m.search(prev[-8:] + chunk[:8]) for m in marks):
+                chunks = [prev[-4096:], chunk]
+            else:
+                prev = chunk
+        if not chunks:
+            return found, no_value
+        xml = b"".join(chunks)
     except (KeyError, zipfile.BadZipFile, OSError):
         return found, no_value
     if errors and b't="e"' in xml:
