@@ -10,9 +10,18 @@ from typing import Any
 
 from ..errors import quote
 from ..model import Item, WeeklyResult
+from . import batch
 from .mailto import mailtos
-from .sections import (Group, clients, groups, iso_week, long_date, short_date, state_text,
-                       summary_line)
+from .sections import (
+    Group,
+    clients,
+    groups,
+    iso_week,
+    long_date,
+    short_date,
+    state_text,
+    summary_line,
+)
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;margin:2em;}
@@ -48,12 +57,12 @@ def _h(value: Any) -> str:
 def _escape_all(texts: list[str]) -> list[str]:
     """html.escape of each text, in one pass over all of them joined (where none holds the
     separator): five str.replace over a column rather than five for each of its cells."""
-    joined = "\x00".join(texts)
+    joined = batch.joined(texts)
+    if joined is None:
+        return [html.escape(t) for t in texts]
     if not _HTML_SPECIAL.search(joined):
         return texts
-    if joined.count("\x00") != len(texts) - 1:
-        return [html.escape(t) for t in texts]
-    return html.escape(joined).split("\x00")
+    return html.escape(joined).split(batch.SEP)
 
 
 def _column(values: list[Any]) -> list[str]:

@@ -12,6 +12,7 @@ import re
 
 from ..messages import subject
 from ..model import Item
+from . import batch
 
 EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\]+$")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -44,8 +45,8 @@ def percent_encode_all(texts: list[str], table: list[str] = _PCT_ANY) -> list[st
 
     Exact because encoding works character by character and a "%" in the output only ever
     starts an escape: the separator's escape is found only where a separator was."""
-    joined = _SEP.join(texts)
-    if joined.count(_SEP) != max(len(texts) - 1, 0):  # a text holds the separator itself
+    joined = batch.joined(texts)
+    if joined is None:  # a text holds the separator itself
         return [percent_encode(text, table) for text in texts]
     rest = joined.encode("utf-8", "surrogatepass").translate(None, _SAFE_BYTES)
     if b"%" in rest:  # first: the other escapes bring in "%" of their own
@@ -61,10 +62,9 @@ def percent_encode_all(texts: list[str], table: list[str] = _PCT_ANY) -> list[st
     if not joined.isascii():
         joined = _NON_ASCII.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")),
                                 joined)
-    return joined.split(table[ord(_SEP)]) if texts else []
+    return joined.split(table[ord(batch.SEP)]) if texts else []
 
 
-_SEP = "\x00"
 _SAFE_BYTES = bytes(c for c in range(128) if _PCT_ANY[c] == chr(c))
 
 

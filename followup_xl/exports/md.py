@@ -11,10 +11,20 @@ from typing import Any
 
 from ..errors import quote
 from ..model import Item, WeeklyResult
-from .sections import (Group, clients, groups, iso_week, long_date, short_date, state_text,
-                       summary_line)
+from . import batch
+from .sections import (
+    Group,
+    clients,
+    groups,
+    iso_week,
+    long_date,
+    short_date,
+    state_text,
+    summary_line,
+)
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&#!~])")
+_MD_SPECIALS = "\\`*_[]<>|&#!~"  # escaped by a backslash (the backslash first: _md_texts)
+_MD_SPECIAL = re.compile("([" + re.escape(_MD_SPECIALS) + "])")
 
 
 _BREAKS = re.compile(r"\r\n|\r|\n")
@@ -43,8 +53,8 @@ def _md_texts(texts: list[str]) -> list[str]:
     """_md_text of each text, the escaping done in one pass over all of them joined (by a
     NUL, which it leaves alone; where a text holds one, each text alone)."""
     texts = [t.strip() for t in texts]
-    joined = "\x00".join(texts)
-    if joined.count("\x00") != len(texts) - 1 or not texts:
+    joined = batch.joined(texts)
+    if joined is None or not texts:
         return [_md_text(t) for t in texts]
     for char in _MD_SPECIALS:  # the backslash first
         if char in joined:
@@ -53,10 +63,9 @@ def _md_texts(texts: list[str]) -> list[str]:
         joined = _BREAKS.sub("<br>", joined)
     if "\t" in joined:
         joined = joined.replace("\t", " ")
-    return joined.split("\x00")
+    return joined.split(batch.SEP)
 
 
-_MD_SPECIALS = "\\`*_[]<>|&#!~"  # _MD_SPECIAL's characters
 
 
 def _md_column(values: list[Any]) -> list[str]:
