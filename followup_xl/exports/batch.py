@@ -12,7 +12,8 @@ from __future__ import annotations
 SEP = "\x00"
 
 
-def joined(texts: list[str]) -> str | None:
-    """The texts joined by SEP, or None when one of them holds SEP itself."""
-    text = SEP.join(texts)
-    return text if text.count(SEP) == max(len(texts) - 1, 0) else None
+def joined(texts: list[str], sep: str = SEP) -> str | None:
+    """The texts joined by `sep` (a transformation that removes control characters needs
+    another one), or None when one of them holds `sep` itself."""
+    text = sep.join(texts)
+    return text if text.count(sep) == max(len(texts) - 1, 0) else None

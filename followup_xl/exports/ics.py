@@ -26,6 +26,7 @@ from operator import attrgetter
 from .. import __version__, schema
 from ..messages import clean_text
 from ..model import Item, WeeklyResult
+from . import batch
 from .sections import iso_week, short_date
 
 REMINDER_AT = dt.time(9, 0)  # the VALARM's time on the event's day
@@ -78,13 +79,13 @@ def fold(line: str) -> str:
 def escape_all(texts: list[str]) -> list[str]:
     """escape() of each text, in one pass over all of them joined (by a private-use
     character escape leaves alone; where a text holds it, each text alone)."""
-    joined = _SEP.join(texts)
-    if joined.count(_SEP) != len(texts) - 1 or not texts:
+    joined = batch.joined(texts, _SEP)
+    if joined is None or not texts:
         return list(map(escape, texts))
     return escape(joined).split(_SEP)
 
 
-_SEP = "\ue000"
+_SEP = "\ue000"  # escape removes control characters: not batch.SEP
 _CHUNK = 4096  # events built and encoded at a time: the intermediate texts stay small
 
 
