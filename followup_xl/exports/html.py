@@ -12,16 +12,8 @@ from ..errors import quote
 from ..model import Item, WeeklyResult
 from . import batch
 from .mailto import mailtos
-from .sections import (
-    Group,
-    clients,
-    groups,
-    iso_week,
-    long_date,
-    short_date,
-    state_text,
-    summary_line,
-)
+from .sections import (Group, clients, groups, iso_week, long_date, short_date, state_text,
+                       summary_line)
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;margin:2em;}

@@ -12,16 +12,8 @@ from typing import Any
 from ..errors import quote
 from ..model import Item, WeeklyResult
 from . import batch
-from .sections import (
-    Group,
-    clients,
-    groups,
-    iso_week,
-    long_date,
-    short_date,
-    state_text,
-    summary_line,
-)
+from .sections import (Group, clients, groups, iso_week, long_date, short_date, state_text,
+                       summary_line)
 
 _MD_SPECIALS = "\\`*_[]<>|&#!~"  # escaped by a backslash (the backslash first: _md_texts)
 _MD_SPECIAL = re.compile("([" + re.escape(_MD_SPECIALS) + "])")
