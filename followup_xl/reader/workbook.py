@@ -194,8 +194,8 @@ class _LazyZip:
 
 # A Tracker sheet part larger than this is parsed by python-calamine in a worker thread (it
 # releases the GIL) while this thread scans the same part for error cells and imports the
-# holidays countries: a 100,000-row sheet takes calamine ~0.6 s, the scan ~0.1 s, the import
-# ~0.1 s. Small sheets are not worth a thread. (The safety check leaves the error cells and
+# holidays package: a 100,000-row sheet takes calamine ~0.6 s, the scan ~0.1 s, the import
+# ~0.05 s. Small sheets are not worth a thread. (The safety check leaves the error cells and
 # formulas of parts this large to that scan: safety.MARKS_BELOW, the same size.)
 THREAD_MIN_BYTES = 4 << 20
 
@@ -289,7 +289,7 @@ def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str,
                        others: dict[str, bytes] | None = None, split: Split | None = None
                        ) -> tuple[list[list[Any]], tuple[dict, dict]]:
     """python-calamine parses the sheet in a worker thread while this one scans the part for
-    error cells and imports the holidays package's countries (the settings need them next);
+    error cells and imports the holidays package (the settings need it next);
     an exception in the worker (a damaged part, a Rust panic) is raised here. With the part
     `inflated` (kept by the safety check) and the workbook's `others` parts, the worker has
     it parsed in two halves at once (halves.py: the first one already begun by `split`
@@ -333,12 +333,12 @@ def _parse_beside_scan(book, sheet: str, zf: zipfile.ZipFile, member: str,
 
 
 def _import_calendars() -> None:
-    """Import what the first calendar needs (the holidays package loads all its countries
-    then, ~0.1 s), while python-calamine is busy in its own thread."""
-    import importlib
+    """Import the holidays package (~0.05 s; its countries are loaded one at a time, when a
+    calendar asks: calendar._countries_on_demand), while python-calamine is busy in its own
+    thread."""
+    from ..calendar import _holidays_lib
 
     try:
-        importlib.import_module("holidays.countries")
+        _holidays_lib()
     except ImportError:  # pragma: no cover - reported when the calendar is built
         pass
-
