@@ -107,7 +107,8 @@ def empty_mask(col: Sequence[Any]) -> np.ndarray:
         return np.zeros(len(col), dtype=bool)
     if len(blanks) == 1:
         only = blanks.pop()
-        return np.fromiter((v == only and type(v) is type(only) for v in col), dtype=bool, count=len(col)) \
+        return np.fromiter((v is only or (v == only and type(v) is type(only)) for v in col), dtype=bool,
+                           count=len(col)) \
             if only != "" else np.array(col, dtype=object) == ""
     return np.fromiter(map(blanks.__contains__, col), dtype=bool, count=len(col))
 

@@ -122,79 +122,141 @@ def _beyond_calendar(data, rows, days, cal) -> None:
 
 def tracker_outcome(data, evaluated: tuple, week_end: dt.date) -> tuple[list[Item], list[Problem], dict[str, int]]:
     """One tracker's items for the week, warnings and counts."""
+    return group_outcome([data], [evaluated], week_end)[0]
+
+
+def group_outcome(trackers: list, evaluated: list[tuple], week_end: dt.date
+                  ) -> list[tuple[list[Item], list[Problem], dict[str, int]]]:
+    """tracker_outcome of each of trackers that share one Settings and one set of their own
+    statuses (as evaluate_group takes them; `evaluated`: what it gave), in one pass over all
+    their rows: a coach's 500 small trackers cost one count, one draft run and one Item run
+    per group instead of one each."""
     import numpy as np
 
     from . import schema
 
-    good, state, nxt, overdue = evaluated
-    counts = {k: 0 for k in COUNT_KEYS}
-    counts["problem"] = int(data.bad.sum())
-    counts["closed"] = int((state == schema.CLOSED).sum())
-    counts["not_applied"] = int((state == schema.NOT_APPLIED).sum())
-    counts["needs_date"] = int((state == schema.NEEDS_DATE).sum())
-    counts["limit_reached"] = int((state == schema.LIMIT_REACHED).sum())
+    n = len(trackers)
+    sizes = [len(e[0]) for e in evaluated]
+    good, state, nxt, overdue = (evaluated[0] if n == 1 else
+                                 tuple(np.concatenate([e[j] for e in evaluated]) for j in range(4)))
+    owner = np.repeat(np.arange(n), sizes)
     scheduled = ~np.isnat(nxt)
     listed = scheduled & (nxt <= np.datetime64(week_end, "D"))
-    counts["listed"] = int(listed.sum())
-    counts["not_due"] = int((scheduled & ~listed).sum())
-    counts["skipped"] = len(getattr(data, "skipped", ()))  # rows with something but no Company
-    if sum(counts.values()) != len(data) + counts["skipped"]:  # the spec's promise: nothing is lost
-        raise AssertionError(f"{data.name}: counts {counts} do not add up to {len(data)} rows")
-    return _items(data, good, state, nxt, overdue, scheduled, listed) + (counts,)
+
+    def per_tracker(mask: np.ndarray) -> list[int]:
+        return np.bincount(owner[mask], minlength=n).tolist()
+
+    by_key = {"listed": per_tracker(listed), "not_due": per_tracker(scheduled & ~listed),
+              "closed": per_tracker(state == schema.CLOSED),
+              "not_applied": per_tracker(state == schema.NOT_APPLIED),
+              "needs_date": per_tracker(state == schema.NEEDS_DATE),
+              "limit_reached": per_tracker(state == schema.LIMIT_REACHED)}
+    counts = []
+    for k, data in enumerate(trackers):
+        c = {key: by_key[key][k] if key in by_key else 0 for key in COUNT_KEYS}
+        c["problem"] = int(data.bad.sum())
+        c["skipped"] = len(getattr(data, "skipped", ()))  # rows with something but no Company
+        if sum(c.values()) != len(data) + c["skipped"]:  # the spec's promise: nothing is lost
+            raise AssertionError(f"{data.name}: counts {c} do not add up to {len(data)} rows")
+        counts.append(c)
+    warnings = _no_contact_warnings(trackers, good, np.flatnonzero(scheduled), owner)
+    items = _items(trackers, good, state, nxt, overdue, np.flatnonzero(listed), owner)
+    return [(items[k], warnings[k], counts[k]) for k in range(n)]
 
 
-def _items(data, good, state, nxt, overdue, scheduled, listed) -> tuple[list[Item], list[Problem]]:
-    """Item objects for the listed rows, and a warning for each scheduled row with no contact
-    person."""
+def _bounds(positions, owner, n: int) -> list[tuple[int, int, int]]:
+    """(tracker, start, stop): the slice of `positions` (ascending, into the group's rows)
+    that falls in each tracker having any."""
+    import numpy as np
+
+    cuts = np.searchsorted(owner[positions], np.arange(n + 1)).tolist()
+    return [(k, cuts[k], cuts[k + 1]) for k in range(n) if cuts[k + 1] > cuts[k]]
+
+
+def _no_contact_warnings(trackers: list, good, sched, owner) -> list[list[Problem]]:
+    """Per tracker, a warning for each scheduled row with no contact person (only scheduled
+    rows are warned about)."""
+    from .cells import empty_mask, take
+
+    out: list[list[Problem]] = [[] for _ in trackers]
+    spans, values = [], []
+    for k, a, b in _bounds(sched, owner, len(trackers)):
+        rows = good[sched[a:b]]
+        contact = trackers[k].text.get("contact_name")
+        spans.append((k, rows, contact is None))
+        if contact is not None:
+            values.extend(take(contact, rows.tolist()))
+    empty = empty_mask(values).tolist() if values else []
+    at = 0
+    for k, rows, none in spans:
+        data = trackers[k]
+        if none:
+            missing = rows
+        else:
+            missing = rows[empty[at:at + len(rows)]]
+            at += len(rows)
+        if len(missing):
+            label = data.headers.get("contact_name", "Contact name")
+            out[k] = [Problem(data.name, r, label, None, NO_CONTACT, "warning")
+                      for r in data.rows[missing].tolist()]
+    return out
+
+
+def _items(trackers: list, good, state, nxt, overdue, pos, owner) -> list[list[Item]]:
+    """Per tracker, the Item objects of its listed rows (`pos`: their places in the group)."""
     import numpy as np
 
     from . import schema
-    from .cells import cell_text, empty_mask, take
+    from .cells import cell_text, take
     from .messages import drafts
 
-    contact = data.text.get("contact_name")
-    sched = np.flatnonzero(scheduled)  # only scheduled rows are warned about: look at those
-    no_contact = (np.ones(len(sched), dtype=bool) if contact is None
-                  else empty_mask(take(contact, good[sched].tolist())))
-    label = data.headers.get("contact_name", "Contact name")
-    warnings = [Problem(data.name, int(data.rows[good[k]]), label, None, NO_CONTACT, "warning")
-                for k in sched[no_contact]]
-    pick = good[listed]
-    picked = pick.tolist()
-
-    def texts(key: str) -> list:
-        col = data.text.get(key)
-        return [None] * len(pick) if col is None else list(map(cell_text, take(col, picked)))
-
-    company, role, name = texts("company"), texts("role"), texts("contact_name")
-    email, phone, decision = texts("contact_email"), texts("contact_phone"), texts("decision_expected")
-    due = nxt[listed].tolist()
-    last = data.dates["last_contact"][pick].tolist()
-    interview = data.dates["interview_date"][pick]  # datetime64: drafts reads it as a column
-    sent = data.numbers["followups_sent"][pick].astype(int).tolist()
-    rows = data.rows[pick].tolist()
-    states = state[listed].tolist()
-    late = overdue[listed].tolist()
-    statuses = data.status[pick].tolist()
+    keys = ("company", "role", "contact_name", "contact_email", "contact_phone", "decision_expected")
+    texts: dict[str, list] = {key: [] for key in keys}
+    last, interview, sent, rows, statuses, names, spans = [], [], [], [], [], [], []
+    for k, a, b in _bounds(pos, owner, len(trackers)):
+        data = trackers[k]
+        pick = good[pos[a:b]]
+        picked = pick.tolist()
+        for key in keys:
+            col = data.text.get(key)
+            texts[key].extend([None] * len(picked) if col is None else map(cell_text, take(col, picked)))
+        last.append(data.dates["last_contact"][pick])
+        interview.append(data.dates["interview_date"][pick])
+        sent.append(data.numbers["followups_sent"][pick])
+        rows.append(data.rows[pick])
+        statuses.extend(data.status[pick].tolist())
+        names.extend(repeat(data.name, len(picked)))
+        spans.append((k, b - a))
+    out: list[list[Item]] = [[] for _ in trackers]
+    if not spans:
+        return out
+    join = np.concatenate
+    interview = join(interview)  # datetime64: drafts reads it as a column
+    due, states, late = nxt[pos].tolist(), state[pos].tolist(), overdue[pos].tolist()
     # What the drafter needs beyond the row's text (SPEC: "Message drafts"): the status's
     # meaning (a workbook's own statuses first), YourName, the country and its calendar.
-    s = data.settings
-    table = schema.status_table(getattr(data, "statuses", None))
+    s = trackers[0].settings
+    table = schema.status_table(getattr(trackers[0], "statuses", None))
     meanings = [schema.meaning_by_key(schema.status_key(v), table) for v in statuses]
     your_name = getattr(s, "your_name", None)
     from .calendar import get_calendar
 
     cal = get_calendar(s.country, s.subdivision, s.weekend, s.holidays)
     statuses = [v or None for v in statuses]
-    messages = drafts(name, company, role, interview, sent, statuses, meanings, your_name=your_name,
-                      country=s.country, calendar=cal)
+    sent = join(sent).astype(int).tolist()
+    messages = drafts(texts["contact_name"], texts["company"], texts["role"], interview, sent, statuses,
+                      meanings, your_name=your_name, country=s.country, calendar=cal)
     weekdays = [WEEKDAYS[d.weekday()] for d in due]
-    n = len(pick)
     # Item's fields in order, positionally (the same values as by keyword, with less overhead)
-    items = list(map(Item, due, weekdays, states, map(int, late), company, role, name, email, phone,
-                     last, sent, statuses, decision, repeat(data.name, n), rows, messages,
-                     repeat(your_name, n)))
-    return items, warnings
+    items = list(map(Item, due, weekdays, states, map(int, late), texts["company"], texts["role"],
+                     texts["contact_name"], texts["contact_email"], texts["contact_phone"],
+                     join(last).tolist(), sent, statuses, texts["decision_expected"], names,
+                     join(rows).tolist(), messages, repeat(your_name, len(due))))
+    at = 0
+    for k, size in spans:
+        out[k] = items[at:at + size]
+        at += size
+    return out
 
 
 def sort_key(item: Item) -> tuple:
@@ -220,11 +282,12 @@ def combine(trackers: list, *, week_of: Any = None, as_of: Any = None,
     as_of_warnings: dict[str, list[Problem]] = {}
     for p in problems:
         as_of_warnings.setdefault(p.tracker, []).append(p)
-    evaluated: dict[int, tuple] = {}
+    outcomes: dict[int, tuple] = {}
     for members in groups.values():
-        evaluated.update(zip(members, evaluate_group([trackers[k] for k in members], a)))
+        group = [trackers[k] for k in members]
+        outcomes.update(zip(members, group_outcome(group, evaluate_group(group, a), end)))
     for k, data in enumerate(trackers):
-        items, warnings, counts = tracker_outcome(data, evaluated[k], end)
+        items, warnings, counts = outcomes.pop(k)
         result.items.extend(items)
         result.problems.extend(_merge_problems(data.problems, warnings))
         result.problems.extend(as_of_warnings.get(data.name, ()))
