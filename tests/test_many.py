@@ -129,3 +129,27 @@ def test_serial_where_forking_is_not_wise(monkeypatch):
     assert not many._parallel(1)
     monkeypatch.setattr(many.threading, "active_count", lambda: 2)  # a progress bar's thread
     assert not many._parallel(10)
+
+
+def test_records_are_taken_whole_however_the_pipe_cuts_them():
+    """The parent unpickles what has come between its own reads: a record that has arrived
+    only in part waits for the rest, and one never finished (the child died) is not taken."""
+    import pickle
+    import threading
+
+    child = many._Child.__new__(many._Child)  # its buffer alone: no process, no drain thread
+    child._data, child._got, child._lock = bytearray(), {}, threading.Lock()
+    records = [many._pickled(k, lambda p: {"file": p, "rows": list(range(k * 50))}, f"f{k}") for k in range(5)]
+    stream = b"".join(records) + records[0][:20]  # and a record cut short
+    at = 0
+    for step in (3, 8, 1, 700, 90, 4000, 1, 10_000):
+        child._data += stream[at:at + step]
+        at += step
+        child.take()
+        whole = sum(1 for k in range(5) if sum(map(len, records[:k + 1])) <= at)
+        assert sorted(child._got) == list(range(whole))
+    child._data += stream[at:]
+    child.take()
+    assert {k: v[1]["rows"] for k, v in child._got.items()} == {k: list(range(k * 50)) for k in range(5)}
+    assert bytes(child._data) == records[0][:20]  # left: never completed
+    assert pickle.loads(records[2][8:])[0] == 2

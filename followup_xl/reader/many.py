@@ -42,6 +42,7 @@ def read_many(files: list[Path], read: Callable[[Path], Any]) -> Iterator[tuple[
     try:
         for path in files[1:mid]:
             yield path, _outcome(read, path)
+            child.take()  # what the child has sent so far is unpickled between reads here
         got = child.results()
     finally:
         child.close()
@@ -98,6 +99,8 @@ class _Child:
         os.close(wfd)
         self._rfd = rfd
         self._data = bytearray()
+        self._lock = threading.Lock()  # the drain thread appends to _data, take() cuts from it
+        self._got: dict[int, tuple[str, Any]] = {}
         self._drain = threading.Thread(target=self._read_all, name="followup-xl-many", daemon=True)
         self._drain.start()
 
@@ -109,28 +112,44 @@ class _Child:
                 return
             if not block:
                 return
-            self._data += block
+            with self._lock:
+                self._data += block
 
-    def results(self) -> dict[int, tuple[str, Any]]:
-        """index -> ("value", outcome) or ("raise", exception), for each file the child reported."""
-        self._drain.join()
-        got: dict[int, tuple[str, Any]] = {}
-        view = memoryview(self._data)
+    def take(self) -> None:
+        """Unpickle the records received whole so far (this process's share of the work is
+        then spread over the time it reads its own files, not left to the end)."""
+        with self._lock:
+            data = self._data
+            end = 0
+            while end + 8 <= len(data):
+                size = int.from_bytes(data[end:end + 8], "little")
+                if end + 8 + size > len(data):
+                    break  # the rest of this record is still on its way (or never comes)
+                end += 8 + size
+            if not end:
+                return
+            whole = bytes(data[:end])
+            del data[:end]
+        view = memoryview(whole)
         at = 0
-        while at + 8 <= len(view):
+        while at < end:
             size = int.from_bytes(view[at:at + 8], "little")
-            if at + 8 + size > len(view):
-                break  # cut short: the child died while writing
             try:
                 k, kind, value = pickle.loads(view[at + 8:at + 8 + size])
             except Exception:  # noqa: BLE001 - read again here
                 pass
             else:
                 if kind != "unpicklable":
-                    got[k] = (kind, value)
+                    self._got[k] = (kind, value)
             at += 8 + size
         view.release()
-        return got
+
+    def results(self) -> dict[int, tuple[str, Any]]:
+        """index -> ("value", outcome) or ("raise", exception), for each file the child
+        reported (a record cut short, the child having died while writing it, is not)."""
+        self._drain.join()
+        self.take()
+        return self._got
 
     def close(self) -> None:
         """Wait for the child (stopped first when its outcomes are no longer wanted)."""
