@@ -220,7 +220,12 @@ def read_whole(path: str | os.PathLike[str]) -> bytes:
         if st.st_size > MAX_FILE:
             raise TrackerError(_too_large(shown, st.st_size))
         try:
-            data = fh.read(MAX_FILE + 1)
+            # the size it states, and a byte more to see whether it has grown (or states 0,
+            # as some file systems' files do): asking for MAX_FILE at once costs a buffer that
+            # large, for every small tracker
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:
+                data += fh.read(MAX_FILE + 1 - len(data))
         except OSError as exc:
             raise TrackerError(_unreadable(shown, exc)) from None
     if len(data) > MAX_FILE:

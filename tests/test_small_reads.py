@@ -197,3 +197,37 @@ def test_the_inputs_are_resolved_as_path_resolve_does(tmp_path, monkeypatch):
     with pytest.raises(Exception, match="one of the input trackers"):
         output.refuse_input_as_output(real / "a.xlsx", [link / "l.xlsx"])
     output.refuse_input_as_output(real / "b.xlsx", [link / "a.xlsx", link / "l.xlsx"])
+
+
+@pytest.mark.parametrize("stated", [0, 1, 100, None])
+def test_a_file_is_read_whole_whatever_size_it_states(tmp_path, monkeypatch, stated):
+    """read_whole asks for the size the file states and a byte more: a file that states less
+    (it grew since, or its file system says 0) is still read to its end, and one past the
+    limit is still refused."""
+    import os
+
+    path = tmp_path / "t.xlsx"
+    shutil.copy(_any_tracker(tmp_path), path)
+    real = path.read_bytes()
+    true_fstat = os.fstat
+
+    def fstat(fd):
+        st = true_fstat(fd)
+        if stated is None:
+            return st
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, stated,
+                               st.st_atime, st.st_mtime, st.st_ctime))
+
+    monkeypatch.setattr(safety.os, "fstat", fstat)
+    assert safety.read_whole(path) == real
+    monkeypatch.setattr(safety, "MAX_FILE", len(real) - 1)
+    with pytest.raises(TrackerError, match="far larger than any tracker"):
+        safety.read_whole(path)
+    monkeypatch.setattr(safety, "MAX_FILE", len(real))
+    assert safety.read_whole(path) == real
+
+
+def _any_tracker(tmp_path: Path) -> Path:
+    from test_hostile import good_tracker
+
+    return good_tracker(tmp_path / "good.xlsx")
