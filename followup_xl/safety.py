@@ -109,24 +109,35 @@ def ensure_defusedxml() -> None:
 _DEFUSED_CHECKED = False
 
 
-@contextlib.contextmanager
-def native_errors_silenced():
+class native_errors_silenced:
     """While reading, send what native code writes to stderr (python-calamine's Rust panic
     message and backtrace) to nowhere: the panic still arrives as an exception, which the
-    reader turns into one sentence. Python's own sys.stderr is flushed first and restored."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError, AttributeError):  # no real fd 2 (embedded): nothing to silence
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+    reader turns into one sentence. Python's own sys.stderr is flushed first and restored.
+    (A class, not a generator: it is entered once per tracker, and a folder holds hundreds;
+    the null device is opened once per process.)"""
+
+    _null: int | None = None  # a descriptor open on os.devnull, kept for the process
+
+    def __enter__(self) -> None:
+        self._saved = None
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):  # no real fd 2 (embedded): nothing to silence
+            return
+        try:
+            if native_errors_silenced._null is None:
+                native_errors_silenced._null = os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+            os.dup2(native_errors_silenced._null, 2)
+        except OSError:
+            os.close(saved)
+            raise
+        self._saved = saved
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            os.dup2(self._saved, 2)
+            os.close(self._saved)
 
 
 # --------------------------------------------------------------------------- the check
