@@ -10,17 +10,17 @@ from ..dates import coerce_date
 from ..errors import NotADateError
 from ..model import Problem
 from .header import HEADER_SCAN_ROWS
-from .settings import _sheet_grid
 from .wording import raw as _raw
 from .wording import sentence as _sentence
 
 
 def read_holidays(book, sheet: str | None, tracker: str, date1904: bool,
                   order: str) -> tuple[tuple[dt.date, ...], list[Problem]]:
-    """The dates of the Holidays sheet (a Date column, else column A); bad ones are warnings."""
+    """The dates of the Holidays sheet (a Date column, else column A); bad ones are warnings.
+    `book`: the workbook's sheets (reader.book.Book)."""
     if sheet is None:
         return (), []
-    grid = _sheet_grid(book, sheet)
+    grid = book.grid(sheet)
     col, start = 0, 0
     for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         labels = [schema.normalize_header(v) if isinstance(v, str) else "" for v in row]

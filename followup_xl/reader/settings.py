@@ -43,24 +43,16 @@ class Place:
 REGIONAL_COUNTRIES = ("AU", "BR", "CA", "CH", "DE", "ES", "GB", "IN", "MY", "NZ")
 
 
-def _sheet_grid(book, name: str) -> list[list[Any]]:
-    return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-
 def read_settings(book, info: WorkbookInfo, tracker: str, sheet_names: Sequence[str],
                   place: Place | None = None) -> tuple[Settings, dict[str, Any], list[Problem]]:
-    """The Settings values: defined names first, else label/value pairs on the Settings sheet."""
+    """The Settings values: defined names first, else label/value pairs on the Settings sheet.
+    `book`: the workbook's sheets (reader.book.Book)."""
     raw: dict[str, Any] = {}
-    grids: dict[str, list[list[Any]]] = {}
     by_lower = {s.strip().casefold(): s for s in sheet_names}
 
     def grid(sheet: str) -> list[list[Any]] | None:
         actual = sheet if sheet in sheet_names else by_lower.get(sheet.strip().casefold())
-        if actual is None:
-            return None
-        if actual not in grids:
-            grids[actual] = _sheet_grid(book, actual)
-        return grids[actual]
+        return None if actual is None else book.grid(actual)
 
     for setting in schema.SETTINGS:
         where = info.names.get(setting.name) or next(

@@ -22,8 +22,9 @@ from ..model import Problem
 from ..schema import Settings
 from .halves import Split, parse_halves, workbook_parts
 from .header import header_score
+from .book import Book
 from .holidays import read_holidays
-from .settings import Place, _sheet_grid, read_settings, settings_from_values
+from .settings import Place, read_settings, settings_from_values
 from .sheets import choose_sheet, listed, named_sheet
 from .statuses import STATUSES_SHEET, read_statuses
 from .table import TrackerData, parse_table
@@ -218,14 +219,8 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile, c
     else:
         book = CalamineWorkbook.from_path(str(path))
     try:
-        names = list(book.sheet_names)
-        grids: dict[str, list[list[Any]]] = {}
-
-        def grid_of(sheet: str) -> list[list[Any]]:
-            if sheet not in grids:
-                grids[sheet] = _sheet_grid(book, sheet)
-            return grids[sheet]
-
+        sheets = Book(book, name)
+        names, grid_of = sheets.names, sheets.grid
         known = (named_sheet(names, wanted) if wanted else None) or named_sheet(names, schema.TRACKER_SHEET)
         sheet_problems: list[Problem] = []
         if known is None or (wanted and named_sheet(names, wanted) is None):
@@ -233,7 +228,7 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile, c
         sheet = known
         member = info.sheets.get(sheet, "")
         sizes = getattr(check, "sizes", {})
-        threaded = sheet not in grids and (
+        threaded = not sheets.parsed(sheet) and (
             sizes[member] if member in sizes else _member_size(zf, member)) >= THREAD_MIN_BYTES
         scan = check is None or check.may_hold_errors(member)
         formulas = check is None or getattr(check, "may_hold_formulas", lambda m: True)(member)
@@ -246,14 +241,15 @@ def _read_book(path: Path, name: str, info: WorkbookInfo, zf: zipfile.ZipFile, c
                 others = workbook_parts(zf, member, [m for m in info.sheets.values() if m != member])
             grid, (errors, no_value) = _parse_beside_scan(book, sheet, zf, member, scan, formulas,
                                                           inflated, others, split)
-        settings, raw, problems = read_settings(book, info, name, names, place)
+            grid = sheets.counted(sheet, grid)
+        settings, raw, problems = read_settings(sheets, info, name, names, place)
         if info.date1904 and "AsOf" in raw:  # re-read a numeric AsOf in the 1904 system
             settings, problems = settings_from_values(raw, name, date1904=True, place=place)
         by_lower = {s.strip().casefold(): s for s in names}
         holidays_sheet = by_lower.get(schema.HOLIDAYS_SHEET.casefold())
         if schema.HOLIDAYS_NAME in info.names and info.names[schema.HOLIDAYS_NAME][0] in names:
             holidays_sheet = info.names[schema.HOLIDAYS_NAME][0]
-        extra, hol_problems = read_holidays(book, holidays_sheet, name, info.date1904,
+        extra, hol_problems = read_holidays(sheets, holidays_sheet, name, info.date1904,
                                             settings.effective_date_order)
         statuses_sheet = named_sheet(names, STATUSES_SHEET)
         own, status_problems = read_statuses(grid_of(statuses_sheet) if statuses_sheet else None, name,
