@@ -1,0 +1,33 @@
+"""The commands that write from a tracker — `log` and `holidays --update` (which edit it in
+place) and `import` (which copies it into a new workbook) — refuse every hostile file of the
+hostile suite as `check` and `weekly` do: exit 1, one sentence naming the file, no
+traceback, quickly and in little memory; the file is left as it was, and nothing is
+written beside it (no backup, no temporary file, no output)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from test_hostile import HOSTILE, assert_refused, files, run_cli  # noqa: F401 - files: the fixture
+
+COMMANDS = {
+    "log": lambda name: ["log", name, "--row", "2", "--date", "2026-11-30"],
+    "holidays --update": lambda name: ["holidays", "--update", name],
+    "import": lambda name: ["import", name, "-o", "imported.xlsx"],
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("key", HOSTILE + ["no_tracker"])
+def test_a_writing_command_refuses_each_hostile_file(files, key, command, tmp_path):  # noqa: F811
+    if key == "no_tracker" and command == "holidays --update":
+        pytest.skip("any workbook may get a Holidays sheet: a workbook without a tracker is not hostile")
+    source, phrases = files[key]
+    path = tmp_path / source.name
+    shutil.copyfile(source, path)
+    before = path.read_bytes()
+    run = run_cli(*COMMANDS[command](path.name), cwd=tmp_path)
+    assert_refused(run, path.name, *phrases)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
