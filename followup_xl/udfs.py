@@ -859,7 +859,7 @@ def FOLLOWUP_MESSAGE(contact_name: Any, company: Any, role: Any = None,
                      interview_date: Any = None) -> list:
     """A polite follow-up message draft to the contact person: still interested, glad to
     meet again, curious where things stand."""
-    from .messages import draft
+    from .messages import drafts
 
     country = place(None, None)[0]
     order = schema.default_date_order(country)
@@ -868,6 +868,7 @@ def FOLLOWUP_MESSAGE(contact_name: Any, company: Any, role: Any = None,
     n, c, r, d = (spread(g, shape) for g in grids)
     days, ok, errors = to_days(d, order)
     out: list = []
+    wanted: list[int] = []  # the cells that get a draft: written together below (messages.drafts)
     for i in range(len(n)):
         texts = (n[i], c[i], r[i])
         bad = next((v for v in texts
@@ -877,8 +878,14 @@ def FOLLOWUP_MESSAGE(contact_name: Any, company: Any, role: Any = None,
         elif is_blank(n[i]) and is_blank(c[i]):
             out.append(None)
         else:
-            day = days[i].item() if ok[i] else None
-            out.append(draft(_text(n[i]), _text(c[i]), _text(r[i]), day, country=country))
+            out.append(None)
+            wanted.append(i)
+    if wanted:
+        texts = drafts([_text(n[i]) for i in wanted], [_text(c[i]) for i in wanted],
+                       [_text(r[i]) for i in wanted], [days[i].item() if ok[i] else None for i in wanted],
+                       [0] * len(wanted), [None] * len(wanted), [None] * len(wanted), country=country)
+        for i, text in zip(wanted, texts):
+            out[i] = text
     return answer(shape, out)
 
 

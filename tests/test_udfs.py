@@ -437,6 +437,26 @@ def test_message_is_the_draft_for_each_row(xl):
     assert "Acme" in got[0] and "Dana" in got[0]
 
 
+def test_message_range_is_the_draft_of_each_cell_around_errors_and_blanks(xl):
+    """A column of rows written at once (messages.drafts) gives each cell what draft gives
+    it alone; a bad date and blank rows keep their own answers in place."""
+    rows = [("Dana Levi", "Acme", "Data Analyst", d("2026-11-20")),
+            (None, None, None, None),                      # blank: no draft
+            ("bo chen", 3.0, None, d("2026-11-21")),         # a Saturday; a company typed as a number
+            ("Dr. Ana López", "Beta", "Engineer", "soon"),   # not a date: #DATE?
+            ("Pat", "Gamma", "Analyst", None),
+            ("Sam", "Delta", None, d("2026-11-26")),
+            (None, "Omega", None, None),                     # no contact: a draft all the same
+            ("Kim", "Acme", "Data Analyst", d("2026-11-20"))]
+    got = flat(xl.call("FOLLOWUP_MESSAGE", *(column(list(col)) for col in zip(*rows))))
+    assert got[1] is None
+    assert got[3].startswith("#DATE?")
+    for i, (name, company, role, day) in enumerate(rows):
+        if i not in (1, 3):
+            company = "3" if company == 3.0 else company
+            assert got[i] == messages.draft(name, company, role, day), i
+
+
 # ------------------------------------------------------------------ docs/excel-functions.md
 
 def test_docs_examples_are_the_functions_answers(monkeypatch):
