@@ -144,9 +144,11 @@ def test_unknown_codes(country, sub, fragment):
 @pytest.mark.parametrize("country,sub", [("FR", "zone a"), ("BE", "FLEMISH"), ("NL", "noord"), ("us", "ca")])
 def test_subdivisions_match_case_insensitively(country, sub):
     import holidays
+    canonical = next((s for s in holidays.list_supported_countries()[country.upper()]
+                      if s.casefold() == sub.casefold()), None)
+    if canonical is None:  # Zone A, Flemish and Noord: known to holidays 0.109, not to 0.107
+        pytest.skip(f"holidays {holidays.__version__} has no subdivision {sub!r} for {country.upper()}")
     cal = get_calendar(country, sub)
-    canonical = next(s for s in holidays.list_supported_countries()[country.upper()]
-                     if s.casefold() == sub.casefold())
     assert dict(cal.public_holidays(2026)) == dict(
         sorted(holidays.country_holidays(country.upper(), subdiv=canonical, years=2026).items()))
 

@@ -39,7 +39,7 @@ def _run(code: str) -> str:
 def test_every_country_gives_the_same_holidays_as_the_whole_package():
     ours = json.loads(_run(_ALL_CALENDARS.format(setup=_OURS)))
     plain = json.loads(_run(_ALL_CALENDARS.format(setup=_PLAIN)))
-    assert len(plain) > 250  # countries and some of their subdivisions
+    assert len(plain) > 100  # countries and some of their subdivisions (more in newer versions)
     assert ours == plain
 
 
@@ -79,7 +79,9 @@ def test_the_rest_of_the_package_is_there_when_asked_for():
         assert Japan.__name__ == "Japan"
         assert holidays.countries.France.__name__ == "France"
         assert UnitedStates is holidays.countries.united_states.UnitedStates
-        assert len([m for m in sys.modules if m.startswith("holidays.countries.")]) > 200
+        from pathlib import Path
+        every = {f"holidays.countries.{p.stem}" for p in Path(holidays.countries.__file__).parent.glob("*.py")}
+        assert every - {"holidays.countries.__init__"} <= set(sys.modules)
         try:
             holidays.countries.NoSuchCountry
         except AttributeError:
