@@ -311,3 +311,17 @@ def test_bad_calendar_settings_are_each_named_for_what_is_wrong():
     settings, problems = settings_from_values({"Country": "XX", "Subdivision": "CA"}, "t.xlsx")
     assert [p.column for p in problems] == ["Settings Country"]
     assert (settings.country, settings.subdivision) == ("US", None)
+
+
+def test_a_stray_nul_in_a_text_table_is_dropped_on_every_python(tmp_path):
+    """A NUL past the first 4 KB of a .csv (the start is checked for binary data) is no part
+    of a cell: dropped, so Python 3.10's csv module (which refuses a line holding one) and
+    3.11's (which reads it) give the same rows."""
+    from followup_xl.tracker import read_tracker
+
+    head = "Company,Contact name,Last contact,Status\n" + "Acme,Dana Smith,2026-11-23,Waiting\n" * 200
+    path = tmp_path / "nul.csv"
+    path.write_bytes(head.encode() + b"Glo\x00bex,Lee\x00,2026-11-24,Waiting\n")
+    data = read_tracker(path)
+    assert len(data) == 201
+    assert data.text["company"][200] == "Globex" and data.text["contact_name"][200] == "Lee"

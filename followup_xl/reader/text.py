@@ -52,6 +52,8 @@ def read_text_tracker(path: Path, place: Place | None = None) -> TrackerData:
         raise TrackerError(f"{name} is not a text table (it holds binary data): give a .csv or .tsv "
                            "file, or the tracker's .xlsx workbook.")
     text, encoding = decode(raw)
+    if "\x00" in text:  # a stray NUL past the start (binary data is refused above): no cell's text;
+        text = text.replace("\x00", "")  # Python 3.10's csv refuses a line holding one, 3.11's reads it
     delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(text)
     try:
         rows: list[list[Any]] = [[c if c.strip() else None for c in r]
