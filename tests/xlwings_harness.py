@@ -116,6 +116,9 @@ class _Impl:
         self.engine = engine
         self.options: dict = {}
 
+    def __len__(self) -> int:  # a real range holds a cell at least: xlwings 0.37.0 tests `if rng`
+        return 1
+
     @property
     def sheet(self) -> _Impl:
         return self
