@@ -32,10 +32,17 @@ class Book:
         self.cells = 0  # cells of the grids parsed so far
 
     def grid(self, name: str) -> list[list[Any]]:
-        """The sheet's cells, rows of equal length from A1 (parsed on first use)."""
+        """The sheet's cells, rows of equal length from A1 (parsed on first use). The cells are
+        counted before python-calamine makes them Python objects (from the sheet's last
+        cell), so a refused read never holds that sheet's grid."""
         if name not in self._grids:
-            self._grids[name] = self.counted(
-                name, self.native.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            sheet = self.native.get_sheet_by_name(name)
+            end = getattr(sheet, "end", None)
+            span = (end[0] + 1) * (end[1] + 1) if end else 0
+            self._charge(name, span)
+            grid = sheet.to_python(skip_empty_area=False)
+            self.cells -= span  # counted again as it is (the same, as python-calamine builds it)
+            self._grids[name] = self.counted(name, grid)
         return self._grids[name]
 
     def parsed(self, name: str) -> bool:
@@ -43,14 +50,17 @@ class Book:
 
     def counted(self, name: str, grid: list[list[Any]]) -> list[list[Any]]:
         """`grid` (the sheet `name`'s, parsed here or elsewhere), counted against the total."""
-        self.cells += sum(map(len, grid))
+        self._charge(name, sum(map(len, grid)))
+        return grid
+
+    def _charge(self, name: str, cells: int) -> None:
+        self.cells += cells
         if self.cells > MAX_READ_CELLS:
             raise TrackerError(
                 f"{self._shown} holds more than {MAX_READ_CELLS:,} cells across its sheets (the sheet "
                 f"{name!r} brought them to {self.cells:,}), far more than any tracker: name the sheet "
                 "with your applications \"Tracker\" or choose it with --sheet, or delete the rows and "
                 "columns beyond your data on the other sheets and save it.")
-        return grid
 
     def close(self) -> None:
         self.native.close()
