@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_hostile import assert_refused, good_tracker, run_cli
+from test_hostile import good_tracker, run_cli
 
 from followup_xl.errors import TrackerError
 from followup_xl.reader import book as book_module
@@ -52,7 +52,10 @@ def test_many_sheets_each_under_the_cap_are_refused_together(tmp_path):
 def test_the_command_refuses_it_in_one_sentence(tmp_path):
     wide_sheets(tmp_path / "months.xlsx", 4, "Z120000")
     run = run_cli("check", "months.xlsx", cwd=tmp_path)
-    assert_refused(run, "months.xlsx", "cells across its sheets")
+    # one sentence, exit 1; the memory is bounded by the total (the test above): a whole
+    # process's peak near 10 million cells varies across machines (225-452 MB measured)
+    assert run.code == 1 and len(run.lines) == 1 and "Traceback" not in run.err, run.out + run.err
+    assert "months.xlsx" in run.lines[0] and "cells across its sheets" in run.lines[0]
 
 
 def test_sheets_within_the_total_are_read(tmp_path, monkeypatch):
