@@ -37,12 +37,12 @@ class Book:
         cell), so a refused read never holds that sheet's grid."""
         if name not in self._grids:
             sheet = self.native.get_sheet_by_name(name)
-            end = getattr(sheet, "end", None)
-            span = (end[0] + 1) * (end[1] + 1) if end else 0
-            self._charge(name, span)
-            grid = sheet.to_python(skip_empty_area=False)
-            self.cells -= span  # counted again as it is (the same, as python-calamine builds it)
-            self._grids[name] = self.counted(name, grid)
+            if not hasattr(sheet, "end"):  # an older python-calamine: counted once it is built
+                self._grids[name] = self.counted(name, sheet.to_python(skip_empty_area=False))
+                return self._grids[name]
+            end = sheet.end  # the last cell (None: an empty sheet); the grid spans A1 to it
+            self._charge(name, (end[0] + 1) * (end[1] + 1) if end else 0)
+            self._grids[name] = sheet.to_python(skip_empty_area=False)
         return self._grids[name]
 
     def parsed(self, name: str) -> bool:
@@ -61,6 +61,3 @@ class Book:
                 f"{name!r} brought them to {self.cells:,}), far more than any tracker: name the sheet "
                 "with your applications \"Tracker\" or choose it with --sheet, or delete the rows and "
                 "columns beyond your data on the other sheets and save it.")
-
-    def close(self) -> None:
-        self.native.close()
